@@ -1,0 +1,8 @@
+//! The market engine: one task that owns the market state, folds stream
+//! events and REST replies into it, and publishes [`View`]s.
+
+pub mod command;
+pub mod view;
+
+pub use command::Command;
+pub use view::{BookView, ConnState, RestState, View};

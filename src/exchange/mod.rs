@@ -1,0 +1,3 @@
+//! The Binance wire layer: REST, WebSocket streams, decoding.
+
+pub mod wire;

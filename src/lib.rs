@@ -1,0 +1,16 @@
+//! tradeterm: a terminal trading client for Binance Spot.
+//!
+//! Data flows one way: `exchange` (wire) -> `market` (state) -> `engine`
+//! (publishes a read-only [`engine::View`]) -> `ui` (renders, sends
+//! [`engine::Command`]s). The UI never touches the network.
+
+pub mod config;
+pub mod domain;
+pub mod engine;
+pub mod exchange;
+pub mod fixed;
+pub mod logging;
+pub mod market;
+pub mod sim;
+pub mod text;
+pub mod ui;

@@ -1,0 +1,1 @@
+//! The local Binance-compatible simulator.
