@@ -6,3 +6,6 @@ pub mod view;
 
 pub use command::Command;
 pub use view::{BookView, ConnState, RestState, View};
+pub mod market;
+
+pub use market::{spawn, BookDump, EngineHandle, EngineSettings};

@@ -1,3 +1,7 @@
 //! The Binance wire layer: REST, WebSocket streams, decoding.
 
+pub mod rest;
 pub mod wire;
+pub mod ws;
+
+pub use rest::{RestClient, RestError};

@@ -1,0 +1,212 @@
+//! Command-line interface (clap). The names here are stable: scripts and
+//! docs rely on them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use tradeterm::config::{Mode, Overrides};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tradeterm",
+    version,
+    about = "Terminal trading client for Binance Spot",
+    long_about = "Terminal trading client for Binance Spot.\n\nWithout a command it opens the terminal UI in paper mode (live public market data, local fills). `--sim` runs against the built-in offline exchange."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Paper,
+    Sim,
+    Testnet,
+    Demo,
+    Live,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Paper => Mode::Paper,
+            ModeArg::Sim => Mode::Sim,
+            ModeArg::Testnet => Mode::Testnet,
+            ModeArg::Demo => Mode::Demo,
+            ModeArg::Live => Mode::Live,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Truecolor,
+    #[value(name = "256")]
+    C256,
+    #[value(name = "16")]
+    C16,
+    Never,
+}
+
+impl ColorArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            ColorArg::Auto => "auto",
+            ColorArg::Truecolor => "truecolor",
+            ColorArg::C256 => "256",
+            ColorArg::C16 => "16",
+            ColorArg::Never => "never",
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct GlobalOpts {
+    /// Config file layered over the defaults and the user config file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Symbol to open, e.g. ETHUSDT.
+    #[arg(long, global = true, value_name = "SYM")]
+    pub symbol: Option<String>,
+    /// paper (default) | sim | testnet | demo | live.
+    #[arg(long, global = true, value_enum, value_name = "MODE")]
+    pub mode: Option<ModeArg>,
+    /// Shortcut for --mode sim (built-in offline exchange).
+    #[arg(long, global = true, conflicts_with_all = ["mode", "testnet", "demo", "live"])]
+    pub sim: bool,
+    /// Shortcut for --mode testnet.
+    #[arg(long, global = true, conflicts_with_all = ["mode", "demo", "live"])]
+    pub testnet: bool,
+    /// Shortcut for --mode demo.
+    #[arg(long, global = true, conflicts_with_all = ["mode", "live"])]
+    pub demo: bool,
+    /// Shortcut for --mode live (real money in a later release).
+    #[arg(long, global = true, conflicts_with = "mode")]
+    pub live: bool,
+    /// REST base URL for the chosen mode (e.g. http://127.0.0.1:9000).
+    #[arg(long, global = true, value_name = "URL")]
+    pub rest_url: Option<String>,
+    /// WebSocket stream base URL (e.g. wss://stream.binance.com:9443); /stream?streams=... is appended.
+    #[arg(long, global = true, value_name = "URL")]
+    pub ws_url: Option<String>,
+    /// WebSocket API URL (trading; used by a later release).
+    #[arg(long, global = true, value_name = "URL")]
+    pub ws_api_url: Option<String>,
+    /// Maximum redraws per second (1-60).
+    #[arg(long, global = true, value_name = "N")]
+    pub fps: Option<u32>,
+    /// Colour output.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+    /// Log file (default: <state dir>/tradeterm.log).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// More logging (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl GlobalOpts {
+    pub fn mode(&self) -> Option<Mode> {
+        if self.sim {
+            Some(Mode::Sim)
+        } else if self.testnet {
+            Some(Mode::Testnet)
+        } else if self.demo {
+            Some(Mode::Demo)
+        } else if self.live {
+            Some(Mode::Live)
+        } else {
+            self.mode.map(Mode::from)
+        }
+    }
+
+    pub fn overrides(&self, symbol: Option<&str>) -> Overrides {
+        Overrides {
+            mode: self.mode(),
+            symbol: symbol
+                .map(|s| s.to_string())
+                .or_else(|| self.symbol.clone())
+                .map(|s| s.trim().to_uppercase()),
+            rest_url: self.rest_url.clone(),
+            ws_url: self.ws_url.clone(),
+            ws_api_url: self.ws_api_url.clone(),
+            fps: self.fps,
+            color: self.color.map(|c| c.as_str().to_string()),
+            log_file: self.log_file.as_ref().map(|p| p.display().to_string()),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Bring up the order book as the TUI does (stream + snapshot), then print it.
+    Book {
+        /// Symbol, e.g. BTCUSDT.
+        symbol: String,
+        /// Levels per side to print (0 = all known levels).
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+        /// Print JSON: {"symbol","last_update_id","bids":[[price,qty],...],"asks":[...]}.
+        #[arg(long)]
+        json: bool,
+        /// Keep the book live this many seconds before printing (default: print once synced).
+        #[arg(long, value_name = "SECS")]
+        duration: Option<f64>,
+        /// Give up if the book is not live after this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+        timeout: f64,
+    },
+    /// Print 24 h statistics and the best bid/ask, then exit.
+    Ticker {
+        /// Symbol, e.g. BTCUSDT.
+        symbol: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the Binance-compatible simulator on 127.0.0.1 until Ctrl-C.
+    Sim {
+        /// Port (0 = any free port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Seed of the market model that continues after the recording.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replay speed (1.0 = real time).
+        #[arg(long)]
+        speed: Option<f64>,
+        /// Fault injection spec, e.g. "drop@30s,gap@45s,rest-429@60s:7".
+        #[arg(long, value_name = "SPEC")]
+        faults: Option<String>,
+    },
+    /// Print the effective configuration and where each value came from.
+    Config {
+        /// Print the built-in defaults instead.
+        #[arg(long)]
+        default: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shortcuts_set_the_mode() {
+        let c = Cli::parse_from(["tradeterm", "--sim"]);
+        assert_eq!(c.global.mode(), Some(Mode::Sim));
+        let c = Cli::parse_from(["tradeterm", "book", "btcusdt", "--json", "--testnet"]);
+        assert_eq!(c.global.mode(), Some(Mode::Testnet));
+        assert!(Cli::try_parse_from(["tradeterm", "--sim", "--live"]).is_err());
+    }
+}

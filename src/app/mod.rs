@@ -1,0 +1,8 @@
+//! The binary's edge: command-line parsing, configuration, logging and the
+//! commands. Errors here are `anyhow` and end as one line on stderr.
+
+pub mod book;
+pub mod cli;
+pub mod run;
+pub mod sim_cmd;
+pub mod ticker;

@@ -1,0 +1,650 @@
+//! The market engine task: owns [`MarketState`], folds stream events and
+//! REST replies into it, drives the book-sync procedure's snapshot fetches,
+//! follows symbol/interval commands, and publishes [`View`]s at most `fps`
+//! times a second.
+
+use super::view::{BookView, ConnState, View, VIEW_CANDLES, VIEW_LEVELS, VIEW_TRADES};
+use super::Command;
+use crate::config::{Config, Mode};
+use crate::domain::{DepthSnapshot, Interval, Kline, SymbolInfo, Ticker24h};
+use crate::exchange::rest::{now_ms, RestClient, RestError};
+use crate::exchange::wire::{ExchangeInfo, StreamEvent};
+use crate::exchange::ws::{self, StreamSettings, WsCommand, WsEvent};
+use crate::market::book_sync::{DiffOutcome, SnapshotOutcome};
+use crate::market::{MarketState, OrderBook};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::{sleep_until, Instant};
+
+/// Settings the engine needs, taken from [`Config`].
+#[derive(Clone, Debug)]
+pub struct EngineSettings {
+    pub mode: Mode,
+    pub symbol: String,
+    pub interval: Interval,
+    pub watchlist: Vec<String>,
+    pub rest_url: String,
+    pub ws_url: String,
+    pub snapshot_limit: u32,
+    pub klines_history: u32,
+    pub fps: u32,
+    pub request_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub time_sync: Duration,
+    pub stream: StreamSettings,
+}
+
+impl EngineSettings {
+    pub fn from_config(c: &Config) -> Self {
+        let ep = c.endpoints();
+        let n = &c.network;
+        EngineSettings {
+            mode: c.mode,
+            symbol: c.symbol.clone(),
+            interval: c.interval(),
+            watchlist: c.watchlist.clone(),
+            rest_url: ep.rest.clone(),
+            ws_url: ep.ws.clone(),
+            snapshot_limit: c.market.snapshot_limit,
+            klines_history: c.market.klines_history,
+            fps: c.ui.fps,
+            request_timeout: Duration::from_secs(n.request_timeout_secs),
+            connect_timeout: Duration::from_secs(n.connect_timeout_secs),
+            time_sync: Duration::from_secs(n.time_sync_secs),
+            stream: StreamSettings {
+                base_url: ep.ws.clone(),
+                connect_timeout: Duration::from_secs(n.connect_timeout_secs),
+                silence_timeout: Duration::from_secs(n.silence_timeout_secs),
+                max_age: Duration::from_secs(n.max_connection_age_secs),
+                backoff_initial: Duration::from_millis(n.backoff_initial_ms),
+                backoff_max: Duration::from_millis(n.backoff_max_ms),
+            },
+        }
+    }
+}
+
+/// A full copy of the book for tools that need more than the view's top
+/// levels (`tradeterm book --depth 1000`, tests).
+#[derive(Clone, Debug)]
+pub struct BookDump {
+    pub symbol: String,
+    pub live: bool,
+    pub book: OrderBook,
+}
+
+/// Handles to a running engine.
+pub struct EngineHandle {
+    pub view: watch::Receiver<View>,
+    pub commands: mpsc::Sender<Command>,
+    book_query: mpsc::Sender<oneshot::Sender<BookDump>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// The engine's current full book.
+    pub async fn book(&self) -> Option<BookDump> {
+        let (tx, rx) = oneshot::channel();
+        self.book_query.send(tx).await.ok()?;
+        rx.await.ok()
+    }
+
+    /// Stops the engine and its connections.
+    pub async fn shutdown(self) {
+        let _ = self.commands.send(Command::Shutdown).await;
+        let _ = self.task.await;
+    }
+}
+
+/// Replies from REST calls the engine spawned; `gen` ties them to the
+/// symbol/interval they were made for, so stale replies are dropped.
+enum Reply {
+    Info(Result<ExchangeInfo, RestError>),
+    Snapshot(u64, Result<DepthSnapshot, RestError>),
+    Klines(u64, Interval, Result<Vec<Kline>, RestError>),
+    Ticker(u64, Result<Ticker24h, RestError>),
+    Clock(Result<i64, RestError>),
+}
+
+/// Starts the engine on the current tokio runtime.
+pub fn spawn(settings: EngineSettings) -> EngineHandle {
+    let (view_tx, view_rx) = watch::channel(View::default());
+    let (cmd_tx, cmd_rx) = mpsc::channel(64);
+    let (q_tx, q_rx) = mpsc::channel(8);
+    let task = tokio::spawn(run(settings, view_tx, cmd_rx, q_rx));
+    EngineHandle {
+        view: view_rx,
+        commands: cmd_tx,
+        book_query: q_tx,
+        task,
+    }
+}
+
+struct Engine {
+    s: EngineSettings,
+    rest: RestClient,
+    market: MarketState,
+    /// Bumped on every symbol switch.
+    gen: u64,
+    symbols: Arc<Vec<String>>,
+    infos: Vec<SymbolInfo>,
+    weight_limit: Option<u32>,
+    conn: ConnState,
+    replies: mpsc::Sender<Reply>,
+    ws_cmd: mpsc::Sender<WsCommand>,
+    snapshot_inflight: bool,
+    /// When to retry a failed REST step.
+    retry_snapshot_at: Option<Instant>,
+    retry_info_at: Option<Instant>,
+    info_attempts: u32,
+    snapshot_attempts: u32,
+    last_rest_error: Option<String>,
+    latency_ms: Option<i64>,
+    clock_offset_ms: Option<i64>,
+    messages: u64,
+    seq: u64,
+    dirty: bool,
+}
+
+async fn run(
+    s: EngineSettings,
+    view_tx: watch::Sender<View>,
+    mut cmd_rx: mpsc::Receiver<Command>,
+    mut q_rx: mpsc::Receiver<oneshot::Sender<BookDump>>,
+) {
+    let rest = RestClient::new(&s.rest_url, s.connect_timeout, s.request_timeout);
+    let (reply_tx, mut reply_rx) = mpsc::channel::<Reply>(64);
+    let (ws_cmd_tx, ws_cmd_rx) = mpsc::channel(8);
+    let (ws_tx, mut ws_rx) = mpsc::channel::<WsEvent>(8192);
+    let streams = ws::market_streams(&s.symbol, s.interval);
+    let ws_task = tokio::spawn(ws::run(s.stream.clone(), streams, ws_cmd_rx, ws_tx));
+    let frame = Duration::from_millis(1000 / s.fps.max(1) as u64);
+    let mut e = Engine {
+        market: MarketState::new(&s.symbol, s.interval),
+        rest,
+        gen: 0,
+        symbols: Arc::new(Vec::new()),
+        infos: Vec::new(),
+        weight_limit: None,
+        conn: ConnState::Connecting,
+        replies: reply_tx,
+        ws_cmd: ws_cmd_tx,
+        snapshot_inflight: false,
+        retry_snapshot_at: None,
+        retry_info_at: None,
+        info_attempts: 0,
+        snapshot_attempts: 0,
+        last_rest_error: None,
+        latency_ms: None,
+        clock_offset_ms: None,
+        messages: 0,
+        seq: 0,
+        dirty: true,
+        s,
+    };
+    tracing::info!(mode = %e.s.mode, rest = %e.s.rest_url, ws = %e.s.ws_url, symbol = %e.s.symbol, "market engine started");
+    e.fetch_info();
+    e.fetch_history();
+    e.fetch_clock();
+    let mut next_clock = Instant::now() + e.s.time_sync;
+    let mut last_publish = Instant::now() - frame;
+    let far = || Instant::now() + Duration::from_secs(86_400);
+    loop {
+        let publish_at = if e.dirty { last_publish + frame } else { far() };
+        let retry_at = [e.retry_snapshot_at, e.retry_info_at]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or_else(far);
+        tokio::select! {
+            ev = ws_rx.recv() => match ev {
+                Some(ev) => e.on_ws(ev),
+                None => break,
+            },
+            r = reply_rx.recv() => if let Some(r) = r { e.on_reply(r) },
+            cmd = cmd_rx.recv() => match cmd {
+                None | Some(Command::Shutdown) => break,
+                Some(c) => e.on_command(c).await,
+            },
+            q = q_rx.recv() => if let Some(tx) = q {
+                let _ = tx.send(BookDump {
+                    symbol: e.market.symbol.clone(),
+                    live: e.market.sync.is_live(),
+                    book: e.market.sync.book().clone(),
+                });
+            },
+            _ = sleep_until(publish_at) => {
+                e.seq += 1;
+                let _ = view_tx.send(e.view());
+                e.dirty = false;
+                last_publish = Instant::now();
+            },
+            _ = sleep_until(retry_at) => e.on_retry_timer(),
+            _ = sleep_until(next_clock) => {
+                e.fetch_clock();
+                next_clock = Instant::now() + e.s.time_sync;
+            },
+        }
+    }
+    ws_task.abort();
+    tracing::info!("market engine stopped");
+}
+
+impl Engine {
+    fn spawn_rest<F>(&self, fut: F)
+    where
+        F: std::future::Future<Output = Reply> + Send + 'static,
+    {
+        let tx = self.replies.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(fut.await).await;
+        });
+    }
+
+    fn fetch_info(&mut self) {
+        self.retry_info_at = None;
+        let rest = self.rest.clone();
+        self.spawn_rest(async move { Reply::Info(rest.exchange_info(None).await) });
+    }
+
+    fn fetch_clock(&self) {
+        let rest = self.rest.clone();
+        self.spawn_rest(async move { Reply::Clock(rest.clock_offset().await) });
+    }
+
+    /// Klines and the 24 h ticker for the current symbol.
+    fn fetch_history(&self) {
+        let (rest, sym, gen, iv, n) = (
+            self.rest.clone(),
+            self.market.symbol.clone(),
+            self.gen,
+            self.market.candles.interval,
+            self.s.klines_history,
+        );
+        let rest2 = rest.clone();
+        let sym2 = sym.clone();
+        self.spawn_rest(async move { Reply::Klines(gen, iv, rest.klines(&sym, iv, n).await) });
+        self.spawn_rest(async move { Reply::Ticker(gen, rest2.ticker_24h(&sym2).await) });
+    }
+
+    fn fetch_snapshot(&mut self) {
+        if self.snapshot_inflight {
+            return;
+        }
+        self.snapshot_inflight = true;
+        self.retry_snapshot_at = None;
+        let (rest, sym, gen, limit) = (
+            self.rest.clone(),
+            self.market.symbol.clone(),
+            self.gen,
+            self.s.snapshot_limit,
+        );
+        tracing::debug!(symbol = %sym, limit, "fetching depth snapshot");
+        self.spawn_rest(async move { Reply::Snapshot(gen, rest.depth(&sym, limit).await) });
+    }
+
+    fn on_retry_timer(&mut self) {
+        let now = Instant::now();
+        if self.retry_info_at.is_some_and(|t| t <= now) {
+            self.fetch_info();
+            self.fetch_history();
+        }
+        if self.retry_snapshot_at.is_some_and(|t| t <= now) {
+            self.retry_snapshot_at = None;
+            if self.market.sync.awaiting_snapshot() {
+                self.fetch_snapshot();
+            }
+        }
+    }
+
+    /// Delay before retrying a failed REST step: the server's Retry-After
+    /// when given, else a doubling backoff.
+    fn rest_delay(err: &RestError, attempts: u32) -> Duration {
+        match err.retry_hint_secs() {
+            Some(s) => Duration::from_secs(s.max(1)),
+            None => Duration::from_millis((500u64 << attempts.min(6)).min(30_000)),
+        }
+    }
+
+    fn note_rest_error(&mut self, what: &str, err: &RestError, retry: Duration) {
+        let msg = format!("{err}, retrying in {}s", retry.as_secs_f64().ceil() as u64);
+        tracing::warn!("{what}: {msg}");
+        self.last_rest_error = Some(msg);
+        self.dirty = true;
+    }
+
+    fn on_reply(&mut self, r: Reply) {
+        self.dirty = true;
+        match r {
+            Reply::Info(Ok(info)) => {
+                self.info_attempts = 0;
+                self.last_rest_error = None;
+                self.weight_limit = info
+                    .rate_limits
+                    .iter()
+                    .find(|l| {
+                        l.rate_limit_type == "REQUEST_WEIGHT"
+                            && l.interval == "MINUTE"
+                            && l.interval_num == 1
+                    })
+                    .map(|l| l.limit as u32);
+                let mut syms: Vec<String> = info
+                    .symbols
+                    .iter()
+                    .filter(|s| s.status == "TRADING")
+                    .map(|s| crate::text::sanitize(&s.symbol))
+                    .collect();
+                syms.sort();
+                self.symbols = Arc::new(syms);
+                self.infos = info.symbols;
+                self.attach_info();
+                tracing::info!(symbols = self.symbols.len(), "exchange info loaded");
+            }
+            Reply::Info(Err(err)) => {
+                self.info_attempts += 1;
+                let d = Self::rest_delay(&err, self.info_attempts);
+                self.note_rest_error("exchange info", &err, d);
+                self.retry_info_at = Some(Instant::now() + d);
+            }
+            Reply::Snapshot(gen, res) => {
+                self.snapshot_inflight = false;
+                if gen != self.gen {
+                    // For an old symbol; the current one may need its own.
+                    if self.market.sync.awaiting_snapshot() {
+                        self.fetch_snapshot();
+                    }
+                    return;
+                }
+                match res {
+                    Ok(snap) => {
+                        self.snapshot_attempts = 0;
+                        self.on_snapshot(snap);
+                    }
+                    Err(err) => {
+                        self.snapshot_attempts += 1;
+                        let d = Self::rest_delay(&err, self.snapshot_attempts);
+                        self.note_rest_error("depth snapshot", &err, d);
+                        self.retry_snapshot_at = Some(Instant::now() + d);
+                    }
+                }
+            }
+            Reply::Klines(gen, iv, res) => {
+                if gen != self.gen || iv != self.market.candles.interval {
+                    return;
+                }
+                match res {
+                    Ok(mut k) => {
+                        // The newest REST kline is the open one.
+                        if let Some(last) = k.last_mut() {
+                            last.closed = last.close_time < now_ms();
+                        }
+                        // Keep stream updates that arrived meanwhile.
+                        let live: Vec<Kline> = self.market.candles.klines().to_vec();
+                        self.market.candles.seed(k);
+                        for kl in live {
+                            self.market.candles.update(kl);
+                        }
+                    }
+                    Err(err) => {
+                        let d = Self::rest_delay(&err, 1);
+                        self.note_rest_error("klines", &err, d);
+                        self.retry_info_at.get_or_insert(Instant::now() + d);
+                    }
+                }
+            }
+            Reply::Ticker(gen, res) => {
+                if gen != self.gen {
+                    return;
+                }
+                match res {
+                    Ok(t) if self.market.ticker.is_none() => self.market.on_ticker(t),
+                    Ok(_) => {}
+                    Err(err) => tracing::debug!(error = %err, "24h ticker"),
+                }
+            }
+            Reply::Clock(Ok(off)) => {
+                self.clock_offset_ms = Some(off);
+                if off.abs() > 1000 {
+                    tracing::warn!(
+                        offset_ms = off,
+                        "local clock differs from the exchange by more than 1s"
+                    );
+                }
+            }
+            Reply::Clock(Err(err)) => tracing::debug!(error = %err, "server time"),
+        }
+    }
+
+    fn attach_info(&mut self) {
+        let info = self
+            .infos
+            .iter()
+            .find(|i| i.symbol == self.market.symbol)
+            .cloned();
+        if info.is_none() && !self.infos.is_empty() {
+            tracing::error!(symbol = %self.market.symbol, "symbol is not listed by the exchange");
+        }
+        self.market.info = info;
+    }
+
+    fn on_snapshot(&mut self, snap: DepthSnapshot) {
+        let id = snap.last_update_id;
+        match self.market.on_snapshot(&snap) {
+            SnapshotOutcome::Synced {
+                applied,
+                last_update_id,
+            } => {
+                tracing::info!(symbol = %self.market.symbol, snapshot = id, applied, last_update_id, "order book live");
+            }
+            SnapshotOutcome::Stale {
+                snapshot_id,
+                first_buffered,
+            } => {
+                tracing::info!(
+                    snapshot_id,
+                    first_buffered,
+                    "snapshot older than the buffered stream; fetching again"
+                );
+                if first_buffered > 0 {
+                    self.fetch_snapshot();
+                }
+            }
+            SnapshotOutcome::Resync(reason) => {
+                tracing::warn!(%reason, "order book resync while applying buffered events");
+                self.fetch_snapshot();
+            }
+            SnapshotOutcome::Unexpected => {}
+        }
+    }
+
+    fn on_ws(&mut self, ev: WsEvent) {
+        self.dirty = true;
+        match ev {
+            WsEvent::Connecting { attempt } => {
+                if attempt <= 1 {
+                    self.conn = ConnState::Connecting;
+                }
+            }
+            WsEvent::Connected => {
+                self.conn = ConnState::Connected;
+                let was_live = self.market.sync.is_live() || self.market.sync.buffered() > 0;
+                if was_live {
+                    let r = self
+                        .market
+                        .sync
+                        .reset(crate::market::book_sync::ResyncReason::Reconnect);
+                    tracing::info!(reason = %r, "order book resyncing");
+                }
+                // Candles may have missed closes while we were away.
+                self.fetch_history();
+            }
+            WsEvent::Down {
+                host,
+                reason,
+                retry_in,
+                attempt,
+            } => {
+                self.conn = ConnState::Retrying {
+                    host,
+                    reason,
+                    retry_in_secs: retry_in.as_secs_f64().ceil() as u64,
+                    attempt,
+                };
+            }
+            WsEvent::Message { event, recv_ms } => {
+                self.messages += 1;
+                self.on_stream(event, recv_ms);
+            }
+        }
+    }
+
+    fn on_stream(&mut self, event: StreamEvent, recv_ms: i64) {
+        let sym = &self.market.symbol;
+        let mut latency = |e: i64| {
+            if e > 0 {
+                self.latency_ms = Some(recv_ms - e);
+            }
+        };
+        match event {
+            StreamEvent::Depth(d) => {
+                if &d.symbol != sym {
+                    return; // a stream of the previous symbol, still draining
+                }
+                latency(d.event_time);
+                match self.market.on_depth(d) {
+                    DiffOutcome::Applied | DiffOutcome::Ignored => {}
+                    DiffOutcome::Buffered { fetch_snapshot } => {
+                        if fetch_snapshot {
+                            self.fetch_snapshot();
+                        }
+                    }
+                    DiffOutcome::Resync(reason) => {
+                        tracing::warn!(symbol = %self.market.symbol, %reason, resyncs = self.market.sync.resyncs(), "order book resync");
+                        self.fetch_snapshot();
+                    }
+                }
+            }
+            StreamEvent::BookTicker(b) if &b.symbol == sym => self.market.on_book_ticker(b),
+            StreamEvent::Trade(t) if &t.symbol == sym => {
+                latency(t.event_time);
+                self.market.on_trade(t);
+            }
+            StreamEvent::Kline {
+                symbol,
+                interval,
+                kline,
+            } if &symbol == sym => self.market.on_kline(interval, kline),
+            StreamEvent::Ticker(t) if &t.symbol == sym => {
+                latency(t.event_time);
+                self.market.on_ticker(t);
+            }
+            _ => {}
+        }
+    }
+
+    async fn on_command(&mut self, c: Command) {
+        self.dirty = true;
+        match c {
+            Command::SwitchSymbol(sym) => {
+                let sym = sym.trim().to_uppercase();
+                if sym == self.market.symbol {
+                    return;
+                }
+                if !self.symbols.is_empty() && !self.symbols.contains(&sym) {
+                    tracing::warn!(symbol = %sym, "unknown symbol; staying on {}", self.market.symbol);
+                    return;
+                }
+                tracing::info!(from = %self.market.symbol, to = %sym, "switching symbol");
+                self.gen += 1;
+                let iv = self.market.candles.interval;
+                self.market = MarketState::new(&sym, iv);
+                self.snapshot_inflight = false;
+                self.retry_snapshot_at = None;
+                self.attach_info();
+                let _ = self
+                    .ws_cmd
+                    .send(WsCommand::SetStreams(ws::market_streams(&sym, iv)))
+                    .await;
+                self.fetch_history();
+            }
+            Command::SetInterval(iv) => {
+                if iv == self.market.candles.interval {
+                    return;
+                }
+                self.market.set_interval(iv);
+                let _ = self
+                    .ws_cmd
+                    .send(WsCommand::SetStreams(ws::market_streams(
+                        &self.market.symbol,
+                        iv,
+                    )))
+                    .await;
+                let (rest, sym, gen, n) = (
+                    self.rest.clone(),
+                    self.market.symbol.clone(),
+                    self.gen,
+                    self.s.klines_history,
+                );
+                self.spawn_rest(
+                    async move { Reply::Klines(gen, iv, rest.klines(&sym, iv, n).await) },
+                );
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    fn view(&self) -> View {
+        let m = &self.market;
+        let sync = &m.sync;
+        let live = sync.is_live();
+        let (pd, qd) = m
+            .info
+            .as_ref()
+            .map(|i| (i.price_decimals(), i.qty_decimals()))
+            .unwrap_or((2, 5));
+        View {
+            seq: self.seq,
+            mode: Some(self.s.mode),
+            rest_url: self.s.rest_url.clone(),
+            ws_url: self.s.ws_url.clone(),
+            symbol: m.symbol.clone(),
+            symbols: self.symbols.clone(),
+            watchlist: Arc::new(self.s.watchlist.clone()),
+            price_decimals: pd,
+            qty_decimals: qd,
+            conn: Some(self.conn.clone()),
+            rest: super::view::RestState {
+                used_weight_1m: self.rest.used_weight(),
+                weight_limit_1m: self.weight_limit,
+                backoff_secs: self
+                    .rest
+                    .backoff_remaining()
+                    .map(|d| d.as_secs_f64().ceil() as u64),
+                last_error: self.last_rest_error.clone(),
+            },
+            book: BookView {
+                status: sync.status(),
+                resyncs: sync.resyncs(),
+                last_update_id: sync.last_update_id(),
+                bids: if live {
+                    sync.book().bids.top(VIEW_LEVELS)
+                } else {
+                    Vec::new()
+                },
+                asks: if live {
+                    sync.book().asks.top(VIEW_LEVELS)
+                } else {
+                    Vec::new()
+                },
+            },
+            book_ticker: m.book_ticker.clone(),
+            ticker: m.ticker.clone(),
+            trades: m.trades.iter().take(VIEW_TRADES).cloned().collect(),
+            interval: Some(m.candles.interval),
+            candles: m.candles.tail(VIEW_CANDLES).to_vec(),
+            latency_ms: self.latency_ms,
+            clock_offset_ms: self.clock_offset_ms,
+            messages: self.messages,
+        }
+    }
+}
