@@ -9,6 +9,8 @@ pub mod domain;
 pub mod engine;
 pub mod exchange;
 pub mod fixed;
+pub mod indicators;
+pub mod klines_csv;
 pub mod logging;
 pub mod market;
 pub mod sim;

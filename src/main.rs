@@ -63,6 +63,9 @@ fn main() -> ExitCode {
                 .await
             }
             Some(Cmd::Config { default }) => config_cmd(&g, default),
+            Some(Cmd::Indicators {
+                data, ind, json, ..
+            }) => app::indicators::run(&data, ind.as_deref(), json),
         }
     });
     // Background tasks (connections) must not keep the process alive.

@@ -183,6 +183,22 @@ pub enum Cmd {
         #[arg(long, value_name = "SPEC")]
         faults: Option<String>,
     },
+    /// Compute indicators over a kline file and print one row per kline.
+    Indicators {
+        /// Kline file: named-column CSV (timestamp/open/high/low/close/volume) or Binance's
+        /// 12-column public-data CSV (ms or us times); .gz accepted.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Indicators, e.g. sma:20,ema:20,rsi:14,macd:12:26:9,bb:20:2,atr:14,vwap:14 (vwap alone = session VWAP).
+        #[arg(long, value_name = "LIST")]
+        ind: Option<String>,
+        /// CSV output (the default).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// JSON Lines output: one object per kline.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the effective configuration and where each value came from.
     Config {
         /// Print the built-in defaults instead.

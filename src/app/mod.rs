@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod cli;
+pub mod indicators;
 pub mod run;
 pub mod sim_cmd;
 pub mod ticker;
