@@ -15,4 +15,5 @@ pub mod logging;
 pub mod market;
 pub mod sim;
 pub mod text;
+pub mod trading;
 pub mod ui;

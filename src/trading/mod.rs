@@ -1,0 +1,4 @@
+//! Order-side logic that does not depend on a venue: symbol filters and
+//! order validation. (Venues, the journal and risk arrive with trading.)
+
+pub mod filters;
