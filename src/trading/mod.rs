@@ -2,3 +2,4 @@
 //! order validation. (Venues, the journal and risk arrive with trading.)
 
 pub mod filters;
+pub mod order;
