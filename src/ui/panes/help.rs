@@ -19,19 +19,26 @@ fn matches(b: &Binding, filter: &str) -> bool {
         || b.context.title().to_lowercase().contains(&f)
 }
 
-/// The overlay's lines (without the filter line).
-fn lines<'a>(ui: &UiState, filter: &str) -> Vec<Line<'a>> {
+/// The overlay's lines (without the filter line); groups are separated by
+/// a blank line when everything still fits in `height`.
+fn lines<'a>(ui: &UiState, filter: &str, height: usize) -> Vec<Line<'a>> {
     let t = &ui.theme;
+    let groups: Vec<(Context, Vec<&Binding>)> = Context::ALL
+        .into_iter()
+        .map(|ctx| {
+            let rows = BINDINGS
+                .iter()
+                .filter(|b| b.context == ctx && matches(b, filter))
+                .collect::<Vec<_>>();
+            (ctx, rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect();
+    let dense: usize = groups.iter().map(|(_, r)| r.len() + 1).sum();
+    let spaced = dense + groups.len().saturating_sub(1) <= height;
     let mut out = Vec::new();
-    for ctx in Context::ALL {
-        let rows: Vec<&Binding> = BINDINGS
-            .iter()
-            .filter(|b| b.context == ctx && matches(b, filter))
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
+    for (ctx, rows) in groups {
+        if spaced && !out.is_empty() {
             out.push(Line::default());
         }
         out.push(Line::from(Span::styled(ctx.title(), t.accent())));
@@ -78,7 +85,7 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &mut UiState) {
             ..inner
         };
     }
-    let all = lines(ui, &help.filter);
+    let all = lines(ui, &help.filter, body.height as usize);
     let max_scroll = all.len().saturating_sub(body.height as usize);
     let scroll = help.scroll.min(max_scroll);
     if let Some(h) = &mut ui.help {

@@ -40,7 +40,7 @@ pub fn plain_block<'a>(ui: &UiState) -> Block<'a> {
 }
 
 /// The frame of a pane: title (bold, reversed when focused so focus reads
-/// without colour), extra title spans, and a FROZEN flag when frozen.
+/// without colour), a FROZEN flag when frozen, then extra title spans.
 pub fn pane_block<'a>(ui: &UiState, pane: Pane, extra: Vec<Span<'a>>) -> Block<'a> {
     let focused = ui.focus == pane;
     let t = &ui.theme;
@@ -49,13 +49,14 @@ pub fn pane_block<'a>(ui: &UiState, pane: Pane, extra: Vec<Span<'a>>) -> Block<'
         title_style = t.accent().add_modifier(Modifier::REVERSED);
     }
     let mut spans = vec![Span::styled(format!(" {} ", pane.title()), title_style)];
-    for s in extra {
-        spans.push(Span::raw(" "));
-        spans.push(s);
-    }
+    // The flag goes first so a narrow pane cuts the details, not the flag.
     if ui.is_frozen(pane) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" FROZEN ", t.flag()));
+    }
+    for s in extra {
+        spans.push(Span::raw(" "));
+        spans.push(s);
     }
     spans.push(Span::raw(" "));
     plain_block(ui)
