@@ -21,7 +21,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 /// How often an idle UI checks the log ring and the clock.
 pub const IDLE_TICK: Duration = Duration::from_millis(250);
-/// How long exit waits to hand `Shutdown` to a busy engine.
+/// How long exit waits to hand the last commands and `Shutdown` to a busy
+/// engine.
 const SHUTDOWN_SEND_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Sends `Shutdown` if the UI goes away without doing it (e.g. a panic
@@ -51,15 +52,22 @@ pub async fn run(
         sent: false,
     };
     let mut ui = UiState::new(&opts);
+    // Commands from keys not yet handed to the engine; flushed on exit so a
+    // command typed just before `q` is not lost.
+    let mut pending: VecDeque<Command> = VecDeque::new();
     let result = match Signals::new() {
         Ok(mut signals) => match TerminalGuard::enter() {
             Ok(mut guard) => {
+                let links = Links {
+                    view_rx,
+                    cmd_tx: &cmd_tx,
+                    pending: &mut pending,
+                    logs: &logs,
+                };
                 let r = event_loop(
                     &mut guard.terminal,
                     &mut ui,
-                    view_rx,
-                    &cmd_tx,
-                    &logs,
+                    links,
                     &mut signals,
                     opts.cfg.fps,
                 )
@@ -71,7 +79,14 @@ pub async fn run(
         },
         Err(e) => Err(e),
     };
-    let sent = tokio::time::timeout(SHUTDOWN_SEND_TIMEOUT, cmd_tx.send(Command::Shutdown)).await;
+    pending.push_back(Command::Shutdown);
+    let flush = async {
+        for c in pending {
+            cmd_tx.send(c).await?;
+        }
+        Ok::<_, mpsc::error::SendError<Command>>(())
+    };
+    let sent = tokio::time::timeout(SHUTDOWN_SEND_TIMEOUT, flush).await;
     shutdown.sent = matches!(sent, Ok(Ok(())));
     result
 }
@@ -84,15 +99,27 @@ fn draw_frame(term: &mut Tui, ui: &mut UiState, view: &View, logs: &LogBuffer) -
     execute!(term.backend_mut(), EndSynchronizedUpdate)
 }
 
+/// The loop's connections to the rest of the program.
+struct Links<'a> {
+    view_rx: watch::Receiver<View>,
+    cmd_tx: &'a mpsc::Sender<Command>,
+    pending: &'a mut VecDeque<Command>,
+    logs: &'a LogBuffer,
+}
+
 async fn event_loop(
     term: &mut Tui,
     ui: &mut UiState,
-    mut view_rx: watch::Receiver<View>,
-    cmd_tx: &mpsc::Sender<Command>,
-    logs: &LogBuffer,
+    links: Links<'_>,
     signals: &mut Signals,
     fps: u32,
 ) -> io::Result<()> {
+    let Links {
+        mut view_rx,
+        cmd_tx,
+        pending,
+        logs,
+    } = links;
     let frame_gap = Duration::from_secs(1) / fps.clamp(1, 120);
     let mut events = EventStream::new();
     let mut view = view_rx.borrow_and_update().clone();
@@ -103,7 +130,6 @@ async fn event_loop(
     let mut last_draw: Option<Instant> = None;
     let mut drawn_log_seq = 0;
     let mut drawn_clock = String::new();
-    let mut pending: VecDeque<Command> = VecDeque::new();
     let mut tick = tokio::time::interval(IDLE_TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
