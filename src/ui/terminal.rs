@@ -7,8 +7,8 @@
 use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EndSynchronizedUpdate, EnterAlternateScreen,
-    LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode, Clear, ClearType, EndSynchronizedUpdate,
+    EnterAlternateScreen, LeaveAlternateScreen,
 };
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
@@ -73,10 +73,11 @@ impl TerminalGuard {
         ACTIVE.store(true, Ordering::Release);
         let setup = || -> io::Result<Tui> {
             let mut out = BufWriter::new(io::stdout());
-            execute!(out, EnterAlternateScreen, Hide)?;
-            let mut t = Terminal::new(CrosstermBackend::new(out))?;
-            t.clear()?;
-            Ok(t)
+            // Cleared here rather than with `Terminal::clear`, which asks the
+            // terminal for the cursor position and fails where no answer
+            // comes (some multiplexers, a bare pty).
+            execute!(out, EnterAlternateScreen, Hide, Clear(ClearType::All))?;
+            Terminal::new(CrosstermBackend::new(out))
         };
         match setup() {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
