@@ -7,6 +7,7 @@
 
 use super::terminal::{self, Signals, TerminalGuard, Tui};
 use super::{draw, handle_key, Action, UiOptions, UiState};
+use crate::config::ColorChoice;
 use crate::engine::{Command, View};
 use crate::logging::LogBuffer;
 use crossterm::event::{Event, EventStream};
@@ -52,6 +53,12 @@ pub async fn run(
         sent: false,
     };
     let mut ui = UiState::new(&opts);
+    // crossterm drops colour escapes when NO_COLOR is set; an explicit
+    // `--color 256|16|truecolor` is the user overriding NO_COLOR, as
+    // no-color.org allows, so let it through.
+    if ui.theme.has_color() && opts.cfg.color != ColorChoice::Auto {
+        crossterm::style::force_color_output(true);
+    }
     // Commands from keys not yet handed to the engine; flushed on exit so a
     // command typed just before `q` is not lost.
     let mut pending: VecDeque<Command> = VecDeque::new();
