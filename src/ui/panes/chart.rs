@@ -114,11 +114,16 @@ impl Widget for CandleChart<'_> {
         let plot_w = (area.width as usize).saturating_sub(axis_w);
         let n = self.candles.len().min(plot_w);
         let shown = &self.candles[self.candles.len() - n..];
-        let (hi, lo) = shown
+        let (mut hi, mut lo) = shown
             .iter()
             .fold((Fx(i64::MIN), Fx(i64::MAX)), |(h, l), k| {
                 (h.max(k.high), l.min(k.low))
             });
+        if hi == lo {
+            // A flat market: one tick either side puts it mid-chart.
+            let tick = 10i64.pow(8 - self.price_decimals.min(8));
+            (hi, lo) = (Fx(hi.0.saturating_add(tick)), Fx(lo.0.saturating_sub(tick)));
+        }
         let halves = self.glyphs == Glyphs::Box;
         let sub = if halves { 2 } else { 1 };
         let scale = Scale {
@@ -309,6 +314,13 @@ mod tests {
         assert_eq!(col, "|###||");
         assert!(rows[5].contains("90"), "{rows:?}");
         assert!(rows[0].contains("100"), "{rows:?}");
+    }
+
+    #[test]
+    fn a_flat_market_is_drawn_mid_chart() {
+        let rows = render(&[k("100", "100", "100", "100")], Glyphs::Ascii, 10, 5);
+        let col: String = rows.iter().map(|r| r.chars().nth(5).unwrap()).collect();
+        assert_eq!(col, "  #  ", "{rows:?}");
     }
 
     #[test]
