@@ -1,15 +1,59 @@
-//! The terminal user interface (placeholder until the ui branch lands).
+//! The terminal user interface.
+//!
+//! The engine publishes a read-only [`View`] through a `watch` channel; the
+//! UI renders it and sends [`Command`]s back. Rendering ([`draw`]) and key
+//! handling ([`handle_key`]) are pure functions of [`UiState`], the view
+//! and the log ring, so screens are tested with ratatui's `TestBackend`;
+//! only [`run`] touches the real terminal.
+//!
+//! Layout: full at 120x34 and above, compact down to 60x16 (80x24 is the
+//! compact reference size), a "terminal too small" message below that.
+
+mod completion;
+mod event_loop;
+mod format;
+mod input;
+pub mod keymap;
+pub mod layout;
+pub mod panes;
+mod render;
+mod state;
+pub mod terminal;
+pub mod theme;
+
 use crate::engine::{Command, View};
 use crate::logging::LogBuffer;
+
+pub use input::{contexts, handle_key};
+pub use render::{draw, too_small_text};
+pub use state::{Clock, HelpState, Pane, PromptState, UiState, MAX_DEPTH, MIN_DEPTH};
+pub use theme::{ColorDepth, Theme};
+
+/// How the binary configures the UI.
+#[derive(Clone, Debug)]
 pub struct UiOptions {
     pub cfg: crate::config::UiCfg,
+    /// Future: hides order entry (keys without trade permission).
     pub read_only: bool,
 }
+
+/// What a key asks the event loop to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Forward to the engine.
+    Send(Command),
+    /// Leave the UI.
+    Quit,
+}
+
+/// Owns the terminal until the user quits or a signal arrives. Restores the
+/// terminal on every exit path (normal, error, panic via a chained panic
+/// hook, SIGTERM, SIGHUP, SIGINT). Sends `Command::Shutdown` on exit.
 pub async fn run(
-    _o: UiOptions,
-    _v: tokio::sync::watch::Receiver<View>,
-    _c: tokio::sync::mpsc::Sender<Command>,
-    _l: LogBuffer,
+    opts: UiOptions,
+    view_rx: tokio::sync::watch::Receiver<View>,
+    cmd_tx: tokio::sync::mpsc::Sender<Command>,
+    logs: LogBuffer,
 ) -> std::io::Result<()> {
-    Ok(())
+    event_loop::run(opts, view_rx, cmd_tx, logs).await
 }

@@ -1,0 +1,87 @@
+//! Text formatting shared by the panes. Prices and quantities are formatted
+//! from exact [`Fx`] values with the symbol's decimals, never through f64.
+
+use crate::fixed::Fx;
+use crate::text::sanitize;
+
+/// `+1.50` / `-1.50` / `0.00`: an explicit sign so direction reads without
+/// colour.
+pub fn signed(v: Fx, dp: u32) -> String {
+    let s = v.fmt_dp(dp);
+    if v.0 > 0 {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// Signed value in Binance's own precision (percentages).
+pub fn signed_plain(v: Fx) -> String {
+    if v.0 > 0 {
+        format!("+{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// Mid price: exact half of bid + ask, shown with one extra decimal when the
+/// half falls between ticks.
+pub fn mid(bid: Fx, ask: Fx, dp: u32) -> String {
+    let m = Fx((bid.0 + ask.0) / 2);
+    let dp = if m.decimals() > dp {
+        (dp + 1).min(8)
+    } else {
+        dp
+    };
+    m.fmt_dp(dp)
+}
+
+/// Host (and port) of an endpoint URL, for the status bar.
+pub fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    sanitize(host)
+}
+
+/// Right-aligns `s` in `width` columns.
+pub fn rpad(s: &str, width: usize) -> String {
+    format!("{s:>width$}")
+}
+
+/// Signed milliseconds: `+12ms` / `-3ms`.
+pub fn signed_ms(v: i64) -> String {
+    if v > 0 {
+        format!("+{v}ms")
+    } else {
+        format!("{v}ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fx(s: &str) -> Fx {
+        Fx::parse(s).unwrap()
+    }
+
+    #[test]
+    fn signs_and_mid() {
+        assert_eq!(signed(fx("1.5"), 2), "+1.50");
+        assert_eq!(signed(fx("-1.5"), 2), "-1.50");
+        assert_eq!(signed(Fx::ZERO, 2), "0.00");
+        assert_eq!(signed_plain(fx("0.204")), "+0.204");
+        assert_eq!(mid(fx("100.01"), fx("100.02"), 2), "100.015");
+        assert_eq!(mid(fx("100.01"), fx("100.03"), 2), "100.02");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host("wss://stream.binance.com:9443/stream?x=1"),
+            "stream.binance.com:9443"
+        );
+        assert_eq!(host("https://api.binance.com"), "api.binance.com");
+        assert_eq!(host("ws://127.0.0.1:9000"), "127.0.0.1:9000");
+    }
+}
