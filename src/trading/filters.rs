@@ -5,7 +5,6 @@
 //! the nearest valid value, so the user never meets `-1013` from Binance.
 
 use crate::domain::Side;
-use rust_decimal::prelude::*;
 use rust_decimal::Decimal;
 
 /// The filters tradeterm enforces, parsed from exchangeInfo.
