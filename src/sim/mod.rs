@@ -1,9 +1,276 @@
-//! The local Binance-compatible simulator.
+//! The local Binance-compatible simulator: one TCP listener on 127.0.0.1
+//! serving Binance Spot's public REST API and market-data WebSocket streams
+//! (raw `/ws/<stream>`, `/ws` + SUBSCRIBE, combined `/stream?streams=`),
+//! with the same JSON as Binance, so the client can be tested end to end
+//! without the internet.
+//!
+//! The market replays the real captures of 2024-08-08 (book, diffs with
+//! their real update ids, bookTicker and trades) and then continues with a
+//! seeded order-flow model; see [`market`]. Faults can be injected at start
+//! (the `faults` spec, grammar in [`faults`]) or at run time through
+//! [`FaultControl`].
+//!
+//! Layout: `market` (book, ids, replay, model, candles; pure) is driven by
+//! `driver` (pacing by `speed`, pause, scheduled faults) and published on
+//! `bus`; `http` parses requests and hands them to `rest` or upgrades them
+//! to `streams`. A trading side (matching, user stream) would add routes and
+//! act on the same market core.
 
+mod bus;
+mod clock;
 pub mod data;
+mod driver;
+pub mod faults;
 pub mod history;
+mod http;
+pub mod json;
 pub mod klines;
 pub mod market;
 pub mod model;
 pub mod replay;
+mod rest;
 pub mod rng;
+mod streams;
+
+pub use faults::{parse_faults, ConnFault, Fault, FaultControl, FaultKind};
+
+use crate::market::OrderBook;
+use driver::Shared;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Why the simulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("bad fault {item:?}: {reason}; expected {}", faults::GRAMMAR)]
+    Faults { item: String, reason: String },
+    #[error("invalid simulator setting: {0}")]
+    Config(String),
+    #[error("embedded market data: {0}")]
+    Data(String),
+}
+
+/// What the simulator serves and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Seed of the model that continues after the recording.
+    pub seed: u64,
+    /// Market speed multiplier (1.0 = real time).
+    pub speed: f64,
+    /// Fault spec (grammar in [`faults`]).
+    pub faults: String,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            port: 0,
+            seed: 42,
+            speed: 1.0,
+            faults: String::new(),
+        }
+    }
+}
+
+impl SimConfig {
+    pub fn from_cfg(c: &crate::config::SimCfg) -> Self {
+        SimConfig {
+            port: c.port,
+            seed: c.seed,
+            speed: c.speed,
+            faults: c.faults.clone(),
+        }
+    }
+}
+
+/// Internal timings, shortened by tests.
+#[derive(Clone, Debug)]
+pub struct SimTuning {
+    /// Server ping period on stream connections (Binance: 20 s).
+    pub ping_interval: Duration,
+    /// A connection whose ping stays unanswered this long is closed.
+    pub pong_timeout: Duration,
+    /// Stream messages buffered per connection before it counts as slow
+    /// and is disconnected.
+    pub bus_capacity: usize,
+    /// How often a past book state is kept for stale snapshots.
+    pub ring_sample: Duration,
+    /// Binance's limit of streams per connection.
+    pub max_streams: usize,
+}
+
+impl Default for SimTuning {
+    fn default() -> Self {
+        SimTuning {
+            ping_interval: Duration::from_secs(20),
+            pong_timeout: Duration::from_secs(60),
+            bus_capacity: 16_384,
+            ring_sample: Duration::from_millis(500),
+            max_streams: 1024,
+        }
+    }
+}
+
+/// A running simulator. Dropping it stops the server too.
+pub struct SimHandle {
+    addr: SocketAddr,
+    cfg: SimConfig,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Starts the simulator inside the caller's tokio runtime; returns once it
+/// is listening.
+pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
+    start_with(cfg, SimTuning::default()).await
+}
+
+/// [`start`] with explicit internal timings.
+pub async fn start_with(cfg: SimConfig, tuning: SimTuning) -> Result<SimHandle, SimError> {
+    if !(cfg.speed.is_finite() && cfg.speed > 0.0) {
+        return Err(SimError::Config(format!(
+            "speed must be > 0, got {}",
+            cfg.speed
+        )));
+    }
+    let faults = parse_faults(&cfg.faults)?;
+    let seed = cfg.seed;
+    let epoch = clock::wall_ms();
+    let market = tokio::task::spawn_blocking(move || market::Market::new(seed, epoch))
+        .await
+        .map_err(|e| SimError::Data(e.to_string()))?
+        .map_err(SimError::Data)?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port))
+        .await
+        .map_err(|source| SimError::Bind {
+            port: cfg.port,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SimError::Bind {
+        port: cfg.port,
+        source,
+    })?;
+    let (stop, stop_rx) = watch::channel(false);
+    let shared = Arc::new(Shared::new(market, cfg.speed, tuning, stop_rx));
+    let (now, later): (Vec<Fault>, Vec<Fault>) = faults.into_iter().partition(|f| f.at.is_none());
+    for f in &now {
+        shared.faults.apply(&f.kind);
+    }
+    let tasks = vec![
+        tokio::spawn(http::serve(listener, shared.clone())),
+        tokio::spawn(driver::run(shared.clone(), later)),
+    ];
+    tracing::info!(%addr, seed = cfg.seed, speed = cfg.speed, faults = %cfg.faults, "simulator listening");
+    Ok(SimHandle {
+        addr,
+        cfg,
+        shared,
+        stop,
+        tasks,
+    })
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn rest_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `ws://127.0.0.1:PORT` (append `/ws/<stream>` or `/stream?streams=`).
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    pub fn faults(&self) -> &FaultControl {
+        &self.shared.faults
+    }
+
+    /// The sim's current full book, with the update id it reflects.
+    pub fn book(&self, symbol: &str) -> Option<OrderBook> {
+        let m = self.shared.market.lock().expect("market lock");
+        m.get(symbol).map(|s| s.book.clone())
+    }
+
+    /// Freezes the market (books, ids, candles, scheduled faults);
+    /// connections stay up. When this returns the book no longer changes
+    /// and every diff up to its id has been published (the pending 1 s
+    /// `@depth` aggregate is flushed).
+    pub fn pause(&self) {
+        driver::pause(&self.shared);
+    }
+
+    pub fn resume(&self) {
+        driver::resume(&self.shared);
+    }
+
+    pub fn symbols(&self) -> Vec<String> {
+        data::SYMBOLS.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Sim (market) time since start.
+    pub fn sim_time(&self) -> Duration {
+        Duration::from_millis(self.shared.clock.now_ms())
+    }
+
+    /// Stops listening, sends `serverShutdown` on every stream connection
+    /// and closes them.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+        self.shared
+            .wait_connections_closed(Duration::from_secs(2))
+            .await;
+    }
+
+    /// A few lines for `tradeterm sim`: URLs, symbols, seed, speed, faults.
+    pub fn banner(&self) -> String {
+        let faults = if self.cfg.faults.trim().is_empty() {
+            "none".to_string()
+        } else {
+            self.cfg.faults.clone()
+        };
+        format!(
+            "tradeterm simulator (Binance Spot compatible)\n\
+             \x20 REST     {rest}  (e.g. {rest}/api/v3/depth?symbol=BTCUSDT&limit=100)\n\
+             \x20 streams  {ws}/ws/<stream>  |  {ws}/stream?streams=btcusdt@depth@100ms/btcusdt@trade\n\
+             \x20 symbols  {syms}  (real 2024-08-08 capture, then a seeded model)\n\
+             \x20 seed {seed}  speed {speed}x  faults: {faults}",
+            rest = self.rest_url(),
+            ws = self.ws_url(),
+            syms = self.symbols().join(", "),
+            seed = self.cfg.seed,
+            speed = self.cfg.speed,
+        )
+    }
+}
+
+impl fmt::Display for SimHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.banner())
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
