@@ -382,7 +382,7 @@ impl SymbolSim {
         self.next_tick += 1000;
         self.roll(at, wall, wants, out);
         for i in Interval::ALL {
-            if (i == Interval::S1 || at % 2000 == 0) && wants(self.names.kline(i)) {
+            if (i == Interval::S1 || at.is_multiple_of(2000)) && wants(self.names.kline(i)) {
                 out.push(Emit::Kline(KlineUpdate {
                     interval: i,
                     candle: self.klines.current(i).clone(),

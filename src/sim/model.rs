@@ -39,6 +39,9 @@ pub struct Fill {
     pub aggressor: Side,
 }
 
+/// Best bid and best ask (price, qty), either side possibly empty.
+type Top = (Option<(Fx, Fx)>, Option<(Fx, Fx)>);
+
 /// Level changes applied to a book as one diff batch: every change costs
 /// one update id; the diff keeps the final quantity per price.
 #[derive(Debug)]
@@ -49,7 +52,7 @@ pub struct BookTx<'a> {
     pub asks: Vec<(Fx, Fx)>,
     pub tops: Vec<TopChange>,
     pub fills: Vec<Fill>,
-    top: (Option<(Fx, Fx)>, Option<(Fx, Fx)>),
+    top: Top,
 }
 
 impl<'a> BookTx<'a> {

@@ -191,11 +191,11 @@ impl Conn {
             Err(e) => return json::error(3, &format!("Invalid JSON: {e}")),
         };
         let id = v.get("id").cloned().unwrap_or(Value::Null);
+        // Field order as Binance writes it.
         let err = |code: i64, msg: &str| {
-            serde_json::json!({ "code": code, "msg": msg, "id": id.clone() }).to_string()
+            format!(r#"{{"code":{code},"msg":{},"id":{id}}}"#, json::string(msg))
         };
-        let ok =
-            |result: Value| serde_json::json!({ "result": result, "id": id.clone() }).to_string();
+        let ok = |result: Value| format!(r#"{{"result":{result},"id":{id}}}"#);
         let params = v
             .get("params")
             .and_then(Value::as_array)
