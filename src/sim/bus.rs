@@ -4,9 +4,44 @@
 
 use super::json;
 use super::market::{Emit, SymbolSim};
+use crate::domain::Interval;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::broadcast;
+
+/// Stream names of one symbol (lowercase, as clients subscribe).
+#[derive(Clone, Debug)]
+pub struct StreamNames {
+    pub depth: String,
+    pub depth_fast: String,
+    pub book_ticker: String,
+    pub trade: String,
+    pub agg_trade: String,
+    pub ticker: String,
+    pub klines: Vec<String>,
+}
+
+impl StreamNames {
+    pub fn new(lower: &str) -> Self {
+        StreamNames {
+            depth: format!("{lower}@depth"),
+            depth_fast: format!("{lower}@depth@100ms"),
+            book_ticker: format!("{lower}@bookTicker"),
+            trade: format!("{lower}@trade"),
+            agg_trade: format!("{lower}@aggTrade"),
+            ticker: format!("{lower}@ticker"),
+            klines: Interval::ALL
+                .iter()
+                .map(|i| format!("{lower}@kline_{i}"))
+                .collect(),
+        }
+    }
+
+    pub fn kline(&self, i: Interval) -> &str {
+        let n = Interval::ALL.iter().position(|x| *x == i).unwrap_or(0);
+        &self.klines[n]
+    }
+}
 
 /// One stream message: the stream name and its raw payload.
 #[derive(Debug)]

@@ -5,7 +5,7 @@
 
 use super::data::{SymbolSpec, RATE_LIMITS_JSON};
 use super::klines::{mul, Candle};
-use super::market::Stats24h;
+use super::stats::Stats24h;
 use crate::domain::{BookTicker, DepthSnapshot, DepthUpdate, Interval, Side, Trade};
 use crate::fixed::{Fx, ONE};
 use std::fmt::Write;

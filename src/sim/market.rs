@@ -11,13 +11,16 @@
 //! the transport serialises the [`Emit`]s. A future matching engine would
 //! act on `SymbolSim::book` through [`BookTx`] the same way the model does.
 
+use super::bus::StreamNames;
 use super::data::{self, SymbolSpec};
+use super::depth::SecondAggregator;
 use super::history::HistoryStore;
-use super::klines::{div, KlineBook, KlineUpdate};
-use super::model::{BookTx, Model};
+use super::klines::{KlineBook, KlineUpdate};
+use super::model::{BookTx, Fill, Model};
 use super::replay::{self, Capture, ReplayEvent};
 use super::rng::Rng;
-use crate::domain::{BookTicker, DepthSnapshot, DepthUpdate, Interval, Side, Trade};
+use super::stats::{self, LastTrade, Stats24h};
+use crate::domain::{BookTicker, DepthSnapshot, DepthUpdate, Interval, Trade};
 use crate::fixed::Fx;
 use crate::market::OrderBook;
 use std::collections::VecDeque;
@@ -25,70 +28,9 @@ use std::sync::Arc;
 
 /// Model batch length and diff-stream granularity (`@depth@100ms`).
 pub const BATCH_MS: u64 = 100;
-/// `@depth` (1000 ms) aggregates this many batches.
-pub const BATCHES_PER_SECOND: u32 = 10;
 const TRADE_TAPE: usize = 1000;
 /// Past book states kept for the stale-snapshot fault.
 const RING: usize = 8;
-
-/// Stream names of one symbol (lowercase, as clients subscribe).
-#[derive(Clone, Debug)]
-pub struct StreamNames {
-    pub depth: String,
-    pub depth_fast: String,
-    pub book_ticker: String,
-    pub trade: String,
-    pub agg_trade: String,
-    pub ticker: String,
-    pub klines: Vec<String>,
-}
-
-impl StreamNames {
-    fn new(lower: &str) -> Self {
-        StreamNames {
-            depth: format!("{lower}@depth"),
-            depth_fast: format!("{lower}@depth@100ms"),
-            book_ticker: format!("{lower}@bookTicker"),
-            trade: format!("{lower}@trade"),
-            agg_trade: format!("{lower}@aggTrade"),
-            ticker: format!("{lower}@ticker"),
-            klines: Interval::ALL
-                .iter()
-                .map(|i| format!("{lower}@kline_{i}"))
-                .collect(),
-        }
-    }
-
-    pub fn kline(&self, i: Interval) -> &str {
-        let n = Interval::ALL.iter().position(|x| *x == i).unwrap_or(0);
-        &self.klines[n]
-    }
-}
-
-/// 24h rolling statistics in Binance's FULL shape.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stats24h {
-    pub symbol: String,
-    pub change: Fx,
-    /// Percent with 3 decimals, as Binance sends it.
-    pub change_pct: Fx,
-    pub weighted_avg: Fx,
-    pub prev_close: Fx,
-    pub last: Fx,
-    pub last_qty: Fx,
-    pub bid: (Fx, Fx),
-    pub ask: (Fx, Fx),
-    pub open: Fx,
-    pub high: Fx,
-    pub low: Fx,
-    pub volume: Fx,
-    pub quote_volume: Fx,
-    pub open_time: i64,
-    pub close_time: i64,
-    pub first_id: i64,
-    pub last_id: i64,
-    pub count: u64,
-}
 
 /// Something to publish on the streams.
 #[derive(Clone, Debug)]
@@ -109,6 +51,14 @@ pub enum Emit {
 /// Whether anyone listens to a stream (so unobserved payloads are skipped).
 pub type Wants<'a> = &'a dyn Fn(&str) -> bool;
 
+/// Where a step's output goes: the wall-clock stamp for `E`/`T`, the
+/// subscription filter and the events.
+pub struct Cx<'a> {
+    pub wall: i64,
+    pub wants: Wants<'a>,
+    pub out: &'a mut Vec<Emit>,
+}
+
 /// One simulated symbol.
 #[derive(Debug)]
 pub struct SymbolSim {
@@ -128,18 +78,8 @@ pub struct SymbolSim {
     last_price: Fx,
     last_qty: Fx,
     tape: VecDeque<Trade>,
-    acc: Option<DepthUpdate>,
-    acc_n: u32,
+    second: SecondAggregator,
     ring: VecDeque<OrderBook>,
-}
-
-fn merge_levels(into: &mut Vec<(Fx, Fx)>, from: &[(Fx, Fx)]) {
-    for &(p, q) in from {
-        match into.iter_mut().find(|l| l.0 == p) {
-            Some(l) => l.1 = q,
-            None => into.push((p, q)),
-        }
-    }
 }
 
 impl SymbolSim {
@@ -149,11 +89,16 @@ impl SymbolSim {
         let snap = &capture.snapshot;
         let mut book = OrderBook::new();
         book.load(&snap.bids, &snap.asks, snap.last_update_id);
-        let price = book.mid().unwrap_or_default();
         let first_trade = capture.events.iter().find_map(|r| match &r.event {
-            ReplayEvent::Trade(t) => Some(t.id),
+            ReplayEvent::Trade(t) => Some(t),
             _ => None,
         });
+        // A traded price, so it sits on the tick grid (a mid may not).
+        let price = first_trade
+            .map(|t| t.price)
+            .or(book.best_bid().map(|b| b.0))
+            .unwrap_or_default();
+        let first_trade = first_trade.map(|t| t.id);
         let history = Arc::new(HistoryStore::new(symbol, epoch)?);
         let last_trade_id = first_trade.unwrap_or(1).saturating_sub(1);
         let mut s = SymbolSim {
@@ -173,8 +118,7 @@ impl SymbolSim {
             last_price: price,
             last_qty: Fx::ZERO,
             tape: VecDeque::with_capacity(TRADE_TAPE),
-            acc: None,
-            acc_n: 0,
+            second: SecondAggregator::default(),
             ring: VecDeque::with_capacity(RING),
         };
         s.sample_ring();
@@ -201,19 +145,17 @@ impl SymbolSim {
 
     /// Processes the single next event (a replayed message, a model batch or
     /// the 1 s tick) if it is due at or before `to`.
-    pub fn step(&mut self, to: u64, wall: i64, wants: Wants, out: &mut Vec<Emit>) -> bool {
+    pub fn step(&mut self, to: u64, cx: &mut Cx) -> bool {
         let due = self.next_due();
         if due > to {
             return false;
         }
-        if self.next_tick == due
-            && self
-                .capture
-                .events
-                .get(self.cursor)
-                .map_or(self.next_batch > due, |r| r.at_ms > due)
-        {
-            self.tick(due, wall, wants, out);
+        let next_event = match self.capture.events.get(self.cursor) {
+            Some(r) => r.at_ms,
+            None => self.next_batch,
+        };
+        if self.next_tick == due && next_event > due {
+            self.tick(due, cx);
             return true;
         }
         if let Some(r) = self.capture.events.get(self.cursor) {
@@ -222,41 +164,35 @@ impl SymbolSim {
                 ReplayEvent::Depth(d) => {
                     self.book.apply_levels(&d.bids, &d.asks);
                     self.book.last_update_id = d.final_id;
-                    self.emit_depth(d.clone(), wall, wants, out);
+                    self.emit_depth(d.clone(), cx);
                 }
                 ReplayEvent::BookTicker(b) => {
-                    if wants(&self.names.book_ticker) {
-                        out.push(Emit::BookTicker(b.clone()));
+                    if (cx.wants)(&self.names.book_ticker) {
+                        cx.out.push(Emit::BookTicker(b.clone()));
                     }
                 }
-                ReplayEvent::Trade(t) => self.trade(
-                    due,
-                    wall,
-                    t.price,
-                    t.qty,
-                    t.aggressor,
-                    Some(t.id),
-                    wants,
-                    out,
-                ),
+                ReplayEvent::Trade(t) => {
+                    let fill = Fill {
+                        price: t.price,
+                        qty: t.qty,
+                        aggressor: t.aggressor,
+                    };
+                    self.trade(due, fill, Some(t.id), cx)
+                }
             }
             if self.cursor == self.capture.events.len() {
                 self.next_batch = (r.at_ms / BATCH_MS + 1) * BATCH_MS;
             }
             return true;
         }
-        self.batch(due, wall, wants, out);
+        self.batch(due, cx);
         self.next_batch += BATCH_MS;
         true
     }
 
-    fn batch(&mut self, at: u64, wall: i64, wants: Wants, out: &mut Vec<Emit>) {
+    fn batch(&mut self, at: u64, cx: &mut Cx) {
         let (tick, step) = (self.spec.info.tick_size, self.spec.info.step_size);
-        let mid = self
-            .book
-            .mid()
-            .map(Fx::to_f64)
-            .unwrap_or(self.last_price.to_f64());
+        let mid = self.book.mid().unwrap_or(self.last_price).to_f64();
         let (seed, mean) = (self.seed, self.capture.mean_trade_qty);
         let sym = self.spec.info.symbol.clone();
         let model = self
@@ -269,15 +205,15 @@ impl SymbolSim {
         }
         let diff = DepthUpdate {
             symbol: sym.clone(),
-            event_time: wall,
+            event_time: cx.wall,
             first_id: tx.first_id,
             final_id: tx.book.last_update_id,
             bids: std::mem::take(&mut tx.bids),
             asks: std::mem::take(&mut tx.asks),
         };
         let (tops, fills) = (std::mem::take(&mut tx.tops), std::mem::take(&mut tx.fills));
-        if wants(&self.names.book_ticker) {
-            out.extend(tops.into_iter().map(|t| {
+        if (cx.wants)(&self.names.book_ticker) {
+            cx.out.extend(tops.into_iter().map(|t| {
                 Emit::BookTicker(BookTicker {
                     symbol: sym.clone(),
                     update_id: t.update_id,
@@ -289,109 +225,86 @@ impl SymbolSim {
             }));
         }
         for f in fills {
-            self.trade(at, wall, f.price, f.qty, f.aggressor, None, wants, out);
+            self.trade(at, f, None, cx);
         }
-        self.emit_depth(diff, wall, wants, out);
+        self.emit_depth(diff, cx);
     }
 
-    fn emit_depth(&mut self, mut d: DepthUpdate, wall: i64, wants: Wants, out: &mut Vec<Emit>) {
-        d.event_time = wall;
-        if wants(&self.names.depth) {
-            match &mut self.acc {
-                Some(acc) => {
-                    acc.final_id = d.final_id;
-                    merge_levels(&mut acc.bids, &d.bids);
-                    merge_levels(&mut acc.asks, &d.asks);
-                }
-                None => self.acc = Some(d.clone()),
-            }
+    fn emit_depth(&mut self, mut d: DepthUpdate, cx: &mut Cx) {
+        d.event_time = cx.wall;
+        let keep = (cx.wants)(&self.names.depth);
+        if let Some(agg) = self.second.push(&d, keep) {
+            cx.out.push(Emit::Depth1s(agg));
         }
-        self.acc_n += 1;
-        if self.acc_n >= BATCHES_PER_SECOND {
-            self.flush_depth1s(wall, out);
-        }
-        if wants(&self.names.depth_fast) {
-            out.push(Emit::Depth(d));
+        if (cx.wants)(&self.names.depth_fast) {
+            cx.out.push(Emit::Depth(d));
         }
     }
 
     /// Emits the pending `@depth` aggregate now (also used on pause so a
     /// 1 s client can catch up with the frozen book).
     pub fn flush_depth1s(&mut self, wall: i64, out: &mut Vec<Emit>) {
-        self.acc_n = 0;
-        if let Some(mut acc) = self.acc.take() {
-            acc.event_time = wall;
-            out.push(Emit::Depth1s(acc));
+        if let Some(mut agg) = self.second.flush() {
+            agg.event_time = wall;
+            out.push(Emit::Depth1s(agg));
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn trade(
-        &mut self,
-        at: u64,
-        wall: i64,
-        price: Fx,
-        qty: Fx,
-        aggressor: Side,
-        id: Option<u64>,
-        wants: Wants,
-        out: &mut Vec<Emit>,
-    ) {
-        self.roll(at, wall, wants, out);
+    fn trade(&mut self, at: u64, f: Fill, id: Option<u64>, cx: &mut Cx) {
+        self.roll(at, cx);
         let id = id.unwrap_or(self.last_trade_id + 1);
         self.last_trade_id = id;
         self.next_agg_id += 1;
-        self.last_price = price;
-        self.last_qty = qty;
-        self.klines.add_trade(price, qty, aggressor, id);
+        self.last_price = f.price;
+        self.last_qty = f.qty;
+        self.klines.add_trade(f.price, f.qty, f.aggressor, id);
         let trade = Trade {
             symbol: self.spec.info.symbol.clone(),
             id,
-            price,
-            qty,
-            time: wall,
-            event_time: wall,
-            aggressor,
+            price: f.price,
+            qty: f.qty,
+            time: cx.wall,
+            event_time: cx.wall,
+            aggressor: f.aggressor,
         };
         if self.tape.len() == TRADE_TAPE {
             self.tape.pop_front();
         }
         self.tape.push_back(trade.clone());
-        if wants(&self.names.trade) || wants(&self.names.agg_trade) {
-            out.push(Emit::Trade {
+        if (cx.wants)(&self.names.trade) || (cx.wants)(&self.names.agg_trade) {
+            cx.out.push(Emit::Trade {
                 trade,
                 agg_id: self.next_agg_id,
             });
         }
     }
 
-    fn roll(&mut self, at: u64, _wall: i64, wants: Wants, out: &mut Vec<Emit>) {
+    fn roll(&mut self, at: u64, cx: &mut Cx) {
         let mut closed = Vec::new();
         self.klines.roll(self.epoch + at as i64, &mut closed);
-        out.extend(
-            closed
-                .into_iter()
-                .filter(|k| wants(self.names.kline(k.interval)))
-                .map(Emit::Kline),
-        );
+        for k in closed {
+            if (cx.wants)(self.names.kline(k.interval)) {
+                cx.out.push(Emit::Kline(k));
+            }
+        }
     }
 
     /// The 1 s tick: candle roll-over, kline updates (every 1 s for `1s`,
     /// 2 s for the others, as Binance) and the 24h ticker.
-    fn tick(&mut self, at: u64, wall: i64, wants: Wants, out: &mut Vec<Emit>) {
+    fn tick(&mut self, at: u64, cx: &mut Cx) {
         self.next_tick += 1000;
-        self.roll(at, wall, wants, out);
+        self.roll(at, cx);
         for i in Interval::ALL {
-            if (i == Interval::S1 || at.is_multiple_of(2000)) && wants(self.names.kline(i)) {
-                out.push(Emit::Kline(KlineUpdate {
+            if (i == Interval::S1 || at.is_multiple_of(2000)) && (cx.wants)(self.names.kline(i)) {
+                cx.out.push(Emit::Kline(KlineUpdate {
                     interval: i,
                     candle: self.klines.current(i).clone(),
                     closed: false,
                 }));
             }
         }
-        if wants(&self.names.ticker) {
-            out.push(Emit::Ticker(Box::new(self.stats(at))));
+        if (cx.wants)(&self.names.ticker) {
+            cx.out.push(Emit::Ticker(Box::new(self.stats(at))));
         }
     }
 
@@ -422,78 +335,34 @@ impl SymbolSim {
         self.tape.back().map(|t| t.time).unwrap_or(0)
     }
 
-    /// 24h statistics at market time `at` from the hourly candles.
+    /// 24h statistics at market time `at` (see `stats.rs`).
     pub fn stats(&self, at: u64) -> Stats24h {
         let now = self.epoch + at as i64;
-        let from = now - 86_400_000;
         let hist = self.klines.history().closed(Interval::H1);
-        let live = self.klines.live(Interval::H1);
-        let h0 = hist.partition_point(|c| c.close_time <= from);
-        let mut window = hist[h0..]
-            .iter()
-            .chain(live.iter().filter(|c| c.close_time > from));
-        let mut s = Stats24h {
-            symbol: self.spec.info.symbol.clone(),
-            last: self.last_price,
-            last_qty: self.last_qty,
-            bid: self.book.best_bid().unwrap_or_default(),
-            ask: self.book.best_ask().unwrap_or_default(),
-            open_time: from,
-            close_time: now,
-            last_id: self.last_trade_id as i64,
-            ..Stats24h::default()
+        let last = LastTrade {
+            price: self.last_price,
+            qty: self.last_qty,
+            id: self.last_trade_id,
         };
-        let prev = if h0 > 0 { hist.get(h0 - 1) } else { None };
-        if let Some(first) = window.next() {
-            s.open = first.open;
-            s.prev_close = prev.map_or(first.open, |c| c.close);
-            s.high = first.high;
-            s.low = first.low;
-            for c in std::iter::once(first).chain(window) {
-                s.high = s.high.max(c.high);
-                s.low = s.low.min(c.low);
-                s.volume.0 += c.volume.0;
-                s.quote_volume.0 += c.quote_volume.0;
-                s.count += c.trades;
-            }
-        }
-        s.high = s.high.max(s.last);
-        s.low = if s.low.is_zero() {
-            s.last
-        } else {
-            s.low.min(s.last)
-        };
-        s.change = Fx(s.last.0 - s.open.0);
-        let pct = div(s.change, s.open).0 * 100;
-        s.change_pct = Fx(pct / 100_000 * 100_000);
-        s.weighted_avg = div(s.quote_volume, s.volume);
-        s.first_id = if s.count == 0 {
-            -1
-        } else {
-            (s.last_id - s.count as i64 + 1).max(0)
-        };
-        s
+        let top = (
+            self.book.best_bid().unwrap_or_default(),
+            self.book.best_ask().unwrap_or_default(),
+        );
+        stats::rolling_24h(
+            self.symbol(),
+            now,
+            hist,
+            &self.klines.live(Interval::H1),
+            last,
+            top,
+        )
     }
 
     /// `GET /api/v3/avgPrice`: VWAP over the last 5 minutes of 1m candles.
     pub fn avg_price(&self, at: u64) -> Fx {
-        let from = self.epoch + at as i64 - 5 * 60_000;
+        let now = self.epoch + at as i64;
         let hist = self.klines.history().closed(Interval::M1);
-        let h0 = hist.partition_point(|c| c.close_time <= from);
-        let live = self.klines.live(Interval::M1);
-        let (mut v, mut q) = (0i64, 0i64);
-        for c in hist[h0..]
-            .iter()
-            .chain(live.iter().filter(|c| c.close_time > from))
-        {
-            v += c.volume.0;
-            q += c.quote_volume.0;
-        }
-        if v == 0 {
-            self.last_price
-        } else {
-            div(Fx(q), Fx(v))
-        }
+        stats::vwap_5m(now, hist, &self.klines.live(Interval::M1), self.last_price)
     }
 }
 
@@ -546,19 +415,24 @@ impl Market {
     ) -> bool {
         let mut buf = Vec::new();
         for _ in 0..max_steps {
-            let Some((n, due)) = self
+            let next = self
                 .syms
                 .iter()
                 .map(SymbolSim::next_due)
                 .enumerate()
-                .min_by_key(|x| x.1)
-            else {
+                .min_by_key(|x| x.1);
+            let Some((n, due)) = next else {
                 return false;
             };
             if due > to {
                 return false;
             }
-            self.syms[n].step(to, wall, wants, &mut buf);
+            let mut cx = Cx {
+                wall,
+                wants,
+                out: &mut buf,
+            };
+            self.syms[n].step(to, &mut cx);
             out.extend(buf.drain(..).map(|e| (n, e)));
         }
         self.next_due() <= to

@@ -19,6 +19,7 @@
 mod bus;
 mod clock;
 pub mod data;
+pub mod depth;
 mod driver;
 pub mod faults;
 pub mod history;
@@ -30,6 +31,7 @@ pub mod model;
 pub mod replay;
 mod rest;
 pub mod rng;
+pub mod stats;
 mod streams;
 
 pub use faults::{parse_faults, ConnFault, Fault, FaultControl, FaultKind};

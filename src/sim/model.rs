@@ -188,12 +188,13 @@ impl Model {
                 Side::Sell => Fx(ask.0 - self.ticks(k)),
             }
         } else {
-            // Distance from the touch in basis points of the price.
+            // Distance from the touch: about half a basis point of the price
+            // on average, but at least a few ticks for coarse tick sizes.
             let k = if self.rng.chance(0.3) {
                 0
             } else {
-                let bps = self.rng.exp(0.5);
-                (bps * 1e-4 * bid.to_f64() / self.tick.to_f64()).round() as i64
+                let mean = (0.5e-4 * bid.to_f64() / self.tick.to_f64()).max(3.0);
+                self.rng.exp(mean).round() as i64
             };
             match side {
                 Side::Buy => Fx(bid.0 - self.ticks(k)),
@@ -223,7 +224,7 @@ impl Model {
             Side::Sell => &tx.book.asks,
         };
         let len = book_side.len();
-        if len <= MIN_LEVELS / 2 {
+        if len <= MIN_LEVELS {
             return;
         }
         let k = self.rng.geometric(0.3, len.min(30) as u64 - 1) as usize;
@@ -361,7 +362,7 @@ mod tests {
             assert_eq!(first, before + 1);
             assert_eq!(book.last_update_id, before + n, "each change costs one id");
             assert!(!book.is_crossed(), "crossed at {}", book.last_update_id);
-            assert!(!book.bids.is_empty() && !book.asks.is_empty());
+            assert!(book.bids.len() >= MIN_LEVELS / 2 && book.asks.len() >= MIN_LEVELS / 2);
             for t in &tops {
                 assert!(t.update_id > before && t.update_id <= book.last_update_id);
                 assert!(t.bid.0 < t.ask.0);
@@ -383,7 +384,7 @@ mod tests {
         let mut book = start_book();
         let ids = run(42, 20_000, &mut book);
         assert!(ids.windows(2).all(|w| w[0] <= w[1]));
-        assert!(book.asks.len() <= MAX_LEVELS && book.bids.len() >= MIN_LEVELS);
+        assert!(book.asks.len() <= MAX_LEVELS && book.bids.len() <= MAX_LEVELS);
         let mid = book.mid().unwrap().to_f64();
         assert!((50.0..200.0).contains(&mid), "mid wandered to {mid}");
         assert_ne!(mid, 100.005, "the price moves");
