@@ -4,17 +4,35 @@
 //! with the same JSON as Binance, so the client can be tested end to end
 //! without the internet.
 //!
-//! The market replays the real captures of 2024-08-08 (book, diffs with
-//! their real update ids, bookTicker and trades) and then continues with a
-//! seeded order-flow model; see [`market`]. Faults can be injected at start
-//! (the `faults` spec, grammar in [`faults`]) or at run time through
-//! [`FaultControl`].
+//! # Market
+//! BTCUSDT and ETHUSDT each replay their real capture of 2024-08-08 (book
+//! from the recorded REST snapshot, the recorded diffs with their real
+//! `U`/`u`, the recorded bookTicker and trade messages), then continue with
+//! a seeded order-flow model (see [`market`] and [`model`]). The same seed
+//! gives the same sequence of book states, ids and events.
 //!
-//! Layout: `market` (book, ids, replay, model, candles; pure) is driven by
-//! `driver` (pacing by `speed`, pause, scheduled faults) and published on
+//! # Time
+//! *Sim time* (market time) starts at 0 and runs at `speed` times the wall
+//! clock; [`SimHandle::pause`] freezes it. The replay is paced by the
+//! recorder's timestamps in sim time, fault `@AT`s are sim time, and candle
+//! buckets and the 24h window use `start wall clock + sim time` (so at
+//! `speed` 10 a 1m candle closes every 6 s). Event stamps (`E`, `T`,
+//! `serverTime`) are the wall clock at emission, so a client's latency
+//! (receive - `E`) is meaningful; fault durations (`silence`,
+//! `delay-snapshot`, `Retry-After`) are wall-clock too. Kline history is
+//! described in [`history`].
+//!
+//! # Faults
+//! At start from the `faults` spec (grammar in [`faults`]) or at run time
+//! through [`FaultControl`].
+//!
+//! # Layout
+//! `market` (book, ids, replay, model, candles; pure and synchronous) is
+//! driven by `driver` (pacing, pause, scheduled faults) and published on
 //! `bus`; `http` parses requests and hands them to `rest` or upgrades them
-//! to `streams`. A trading side (matching, user stream) would add routes and
-//! act on the same market core.
+//! to `streams`. A trading side (signed endpoints, matching against
+//! `SymbolSim::book` through `model::BookTx`, a WS API user stream) plugs in
+//! as more routes and more `Emit`s without touching the transport.
 
 mod bus;
 mod clock;
@@ -271,8 +289,64 @@ impl fmt::Display for SimHandle {
     }
 }
 
+impl fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Drop for SimHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handle_and_knobs_can_move_across_tasks() {
+        assert_send_sync::<SimHandle>();
+        assert_send_sync::<FaultControl>();
+    }
+
+    #[test]
+    fn config_comes_from_the_settings_file() {
+        let c = SimConfig::from_cfg(&crate::config::Config::defaults().sim);
+        assert_eq!(
+            (c.port, c.seed, c.speed, c.faults.as_str()),
+            (0, 42, 1.0, "")
+        );
+    }
+
+    #[tokio::test]
+    async fn refuses_bad_settings_and_describes_itself() {
+        for speed in [0.0, -1.0, f64::NAN] {
+            let cfg = SimConfig {
+                speed,
+                ..SimConfig::default()
+            };
+            assert!(matches!(start(cfg).await, Err(SimError::Config(_))));
+        }
+        let cfg = SimConfig {
+            faults: "stale-snapshot:2".into(),
+            speed: 2.5,
+            ..SimConfig::default()
+        };
+        let h = start(cfg).await.unwrap();
+        let b = h.banner();
+        assert!(b.contains(&h.rest_url()) && b.contains(&h.ws_url()));
+        assert!(b.contains("BTCUSDT, ETHUSDT") && b.contains("seed 42") && b.contains("2.5x"));
+        assert!(b.contains("stale-snapshot:2"));
+        assert_eq!(h.to_string(), b);
+        assert!(h.rest_url().starts_with("http://127.0.0.1:") && h.addr().port() > 0);
+        assert_eq!(h.symbols(), vec!["BTCUSDT", "ETHUSDT"]);
+        h.shutdown().await;
     }
 }
