@@ -12,9 +12,14 @@ use std::fmt::Write;
 
 /// Appends `"<v with 8 decimals>"`.
 pub fn fx8(out: &mut String, v: Fx) {
-    let a = v.0.unsigned_abs();
-    let sign = if v.0 < 0 { "-" } else { "" };
-    let _ = write!(out, "\"{sign}{}.{:08}\"", a / ONE as u64, a % ONE as u64);
+    wide8(out, v.0 as i128);
+}
+
+/// Appends an amount in units of 1e-8 that may exceed `Fx`'s range.
+pub fn wide8(out: &mut String, v: i128) {
+    let a = v.unsigned_abs();
+    let sign = if v < 0 { "-" } else { "" };
+    let _ = write!(out, "\"{sign}{}.{:08}\"", a / ONE as u128, a % ONE as u128);
 }
 
 fn levels(out: &mut String, lv: &[(Fx, Fx)]) {
@@ -135,11 +140,11 @@ pub fn kline_event(symbol: &str, i: Interval, c: &Candle, closed: bool, e: i64) 
         fx8(&mut s, v);
     }
     let _ = write!(s, r#","n":{},"x":{closed},"q":"#, c.trades);
-    fx8(&mut s, c.quote_volume);
+    wide8(&mut s, c.quote_volume);
     s.push_str(r#","V":"#);
     fx8(&mut s, c.taker_base);
     s.push_str(r#","Q":"#);
-    fx8(&mut s, c.taker_quote);
+    wide8(&mut s, c.taker_quote);
     s.push_str(r#","B":"0"}}"#);
     s
 }
@@ -204,11 +209,11 @@ pub fn klines(rows: &[Candle]) -> String {
             s.push(',');
         }
         let _ = write!(s, "{},", c.close_time);
-        fx8(&mut s, c.quote_volume);
+        wide8(&mut s, c.quote_volume);
         let _ = write!(s, ",{},", c.trades);
         fx8(&mut s, c.taker_base);
         s.push(',');
-        fx8(&mut s, c.taker_quote);
+        wide8(&mut s, c.taker_quote);
         s.push_str(r#","0"]"#);
     }
     s.push(']');
@@ -329,9 +334,9 @@ mod tests {
             low: fx("1"),
             close: fx("1.75"),
             volume: fx("10"),
-            quote_volume: fx("17"),
+            quote_volume: 17 * ONE as i128,
             taker_base: fx("4"),
-            taker_quote: fx("7"),
+            taker_quote: 7 * ONE as i128,
             trades: 3,
             first_trade: 5,
             last_trade: 7,

@@ -21,9 +21,11 @@ pub struct Candle {
     pub low: Fx,
     pub close: Fx,
     pub volume: Fx,
-    pub quote_volume: Fx,
+    /// Quote amounts in units of 1e-8, wide because a month of BTCUSDT
+    /// (2.3e11 USDT in 2023-03) does not fit `Fx`.
+    pub quote_volume: i128,
     pub taker_base: Fx,
-    pub taker_quote: Fx,
+    pub taker_quote: i128,
     pub trades: u64,
     /// First and last trade id in the candle, -1 when none (as Binance).
     pub first_trade: i64,
@@ -55,9 +57,9 @@ impl Candle {
             low: price,
             close: price,
             volume: Fx::ZERO,
-            quote_volume: Fx::ZERO,
+            quote_volume: 0,
             taker_base: Fx::ZERO,
-            taker_quote: Fx::ZERO,
+            taker_quote: 0,
             trades: 0,
             first_trade: -1,
             last_trade: -1,
@@ -80,9 +82,9 @@ impl Candle {
         }
         self.close = later.close;
         self.volume.0 += later.volume.0;
-        self.quote_volume.0 += later.quote_volume.0;
+        self.quote_volume += later.quote_volume;
         self.taker_base.0 += later.taker_base.0;
-        self.taker_quote.0 += later.taker_quote.0;
+        self.taker_quote += later.taker_quote;
         self.trades += later.trades;
         if self.first_trade < 0 {
             self.first_trade = later.first_trade;
@@ -102,12 +104,12 @@ impl Candle {
             self.low = self.low.min(price);
         }
         self.close = price;
-        let quote = mul(price, qty);
+        let quote = mul(price, qty).0 as i128;
         self.volume.0 += qty.0;
-        self.quote_volume.0 += quote.0;
+        self.quote_volume += quote;
         if aggressor == Side::Buy {
             self.taker_base.0 += qty.0;
-            self.taker_quote.0 += quote.0;
+            self.taker_quote += quote;
         }
         self.trades += 1;
         if self.first_trade < 0 {
@@ -125,7 +127,8 @@ impl Candle {
             low: self.low,
             close: self.close,
             volume: self.volume,
-            quote_volume: self.quote_volume,
+            // Saturates where `Fx` cannot hold it (see the field).
+            quote_volume: Fx(i64::try_from(self.quote_volume).unwrap_or(i64::MAX)),
             trades: self.trades,
             closed,
         }
@@ -346,9 +349,9 @@ mod tests {
             low: fx(l),
             close: fx(c),
             volume: fx(v),
-            quote_volume: Fx::ZERO,
+            quote_volume: 0,
             taker_base: Fx::ZERO,
-            taker_quote: Fx::ZERO,
+            taker_quote: 0,
             trades: 1,
             first_trade: -1,
             last_trade: -1,
@@ -416,7 +419,7 @@ mod tests {
             (c.open, c.high, c.low, c.close),
             (fx("101"), fx("101"), fx("99.5"), fx("99.5"))
         );
-        assert_eq!(c.quote_volume, fx("301.5"));
+        assert_eq!(c.quote_volume, fx("301.5").0 as i128);
         assert_eq!(c.taker_base, fx("2"));
         assert_eq!((c.first_trade, c.last_trade, c.trades), (7, 8, 2));
     }

@@ -4,7 +4,7 @@
 //! simulator and keeps every tick cheap.
 
 use super::klines::{div, Candle};
-use crate::fixed::Fx;
+use crate::fixed::{Fx, ONE};
 
 /// 24h rolling statistics in Binance's FULL shape.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -76,6 +76,7 @@ pub fn rolling_24h(
         ..Stats24h::default()
     };
     let (prev, mut candles) = window(hist, live, from);
+    let mut quote: i128 = 0;
     if let Some(first) = candles.next() {
         s.open = first.open;
         s.prev_close = prev.map_or(first.open, |c| c.close);
@@ -85,7 +86,7 @@ pub fn rolling_24h(
             s.high = s.high.max(c.high);
             s.low = s.low.min(c.low);
             s.volume.0 += c.volume.0;
-            s.quote_volume.0 += c.quote_volume.0;
+            quote += c.quote_volume;
             s.count += c.trades;
         }
     }
@@ -99,7 +100,9 @@ pub fn rolling_24h(
     // Percent, truncated to Binance's 3 decimals.
     let pct = div(s.change, s.open).0 * 100;
     s.change_pct = Fx(pct / 100_000 * 100_000);
-    s.weighted_avg = div(s.quote_volume, s.volume);
+    // A day of quote volume fits `Fx` (about 1e10 USDT at most).
+    s.quote_volume = Fx(i64::try_from(quote).unwrap_or(i64::MAX));
+    s.weighted_avg = wdiv(quote, s.volume);
     s.first_id = if s.count == 0 {
         -1
     } else {
@@ -108,17 +111,25 @@ pub fn rolling_24h(
     s
 }
 
+/// A wide quote amount divided by a quantity, as a price.
+fn wdiv(quote: i128, qty: Fx) -> Fx {
+    if qty.0 == 0 {
+        return Fx::ZERO;
+    }
+    Fx((quote * ONE as i128 / qty.0 as i128) as i64)
+}
+
 /// Volume-weighted price of the minute candles of the last 5 minutes
 /// (`fallback`, the last price, when nothing traded).
 pub fn vwap_5m(now: i64, hist: &[Candle], live: &[Candle], fallback: Fx) -> Fx {
     let (_, candles) = window(hist, live, now - 5 * 60_000);
-    let (v, q) = candles.fold((0i64, 0i64), |(v, q), c| {
-        (v + c.volume.0, q + c.quote_volume.0)
+    let (v, q) = candles.fold((0i64, 0i128), |(v, q), c| {
+        (v + c.volume.0, q + c.quote_volume)
     });
     if v == 0 {
         fallback
     } else {
-        div(Fx(q), Fx(v))
+        wdiv(q, Fx(v))
     }
 }
 
@@ -134,7 +145,7 @@ mod tests {
         k.low = f(l);
         k.close = f(cl);
         k.volume = f(v);
-        k.quote_volume = f(q);
+        k.quote_volume = f(q).0 as i128;
         k.trades = 10;
         k
     }
