@@ -281,7 +281,6 @@ async fn startup_spec_faults_fire_at_start_and_on_schedule() {
         ..Default::default()
     })
     .await
-    .err()
-    .expect("bad spec is refused");
+    .expect_err("bad spec is refused");
     assert!(err.to_string().contains("\"boom\""), "{err}");
 }
