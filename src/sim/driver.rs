@@ -34,10 +34,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(market: Market, speed: f64, tuning: SimTuning, stop: watch::Receiver<bool>) -> Self {
+    pub fn new(
+        market: Market,
+        clock: SimClock,
+        tuning: SimTuning,
+        stop: watch::Receiver<bool>,
+    ) -> Self {
         Shared {
             market: Mutex::new(market),
-            clock: SimClock::new(speed),
+            clock,
             bus: Bus::new(tuning.bus_capacity),
             faults: FaultControl::default(),
             tuning,

@@ -374,6 +374,16 @@ fn snapshot_of(book: &OrderBook, limit: usize) -> DepthSnapshot {
     }
 }
 
+/// Decodes the embedded captures and kline files (cached for the process)
+/// so that building a [`Market`] afterwards is quick.
+pub fn preload() -> Result<(), String> {
+    for s in data::SYMBOLS {
+        replay::capture(s)?;
+        super::history::base(s)?;
+    }
+    Ok(())
+}
+
 /// Every simulated symbol, stepped together in market time.
 #[derive(Debug)]
 pub struct Market {

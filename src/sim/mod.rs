@@ -167,12 +167,16 @@ pub async fn start_with(cfg: SimConfig, tuning: SimTuning) -> Result<SimHandle, 
         )));
     }
     let faults = parse_faults(&cfg.faults)?;
-    let seed = cfg.seed;
-    let epoch = clock::wall_ms();
-    let market = tokio::task::spawn_blocking(move || market::Market::new(seed, epoch))
+    // Decoding the embedded data takes a moment (once per process); market
+    // time and the candle epoch start after it, together, so that candle
+    // times track the wall clock at speed 1 and `@AT` faults count from a
+    // ready market.
+    tokio::task::spawn_blocking(market::preload)
         .await
         .map_err(|e| SimError::Data(e.to_string()))?
         .map_err(SimError::Data)?;
+    let sim_clock = clock::SimClock::new(cfg.speed);
+    let market = market::Market::new(cfg.seed, clock::wall_ms()).map_err(SimError::Data)?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", cfg.port))
         .await
         .map_err(|source| SimError::Bind {
@@ -184,7 +188,7 @@ pub async fn start_with(cfg: SimConfig, tuning: SimTuning) -> Result<SimHandle, 
         source,
     })?;
     let (stop, stop_rx) = watch::channel(false);
-    let shared = Arc::new(Shared::new(market, cfg.speed, tuning, stop_rx));
+    let shared = Arc::new(Shared::new(market, sim_clock, tuning, stop_rx));
     let (now, later): (Vec<Fault>, Vec<Fault>) = faults.into_iter().partition(|f| f.at.is_none());
     for f in &now {
         shared.faults.apply(&f.kind);
