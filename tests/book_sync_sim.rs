@@ -1,0 +1,156 @@
+//! The client's order book against the simulator over loopback sockets,
+//! through every fault the simulator can inject: at the end the client's
+//! book equals the simulator's, level for level.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+use tradeterm::engine::{Command, ConnState};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn book_goes_live_and_matches_the_simulator() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    let v = wait_live(&e).await;
+    assert_eq!(v.symbol, "BTCUSDT");
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    // The rest of the market state fills in as well.
+    let v = wait_view(&e, "ticker, trades and candles", |v| {
+        v.ticker.is_some()
+            && !v.trades.is_empty()
+            && !v.candles.is_empty()
+            && v.book_ticker.is_some()
+    })
+    .await;
+    assert!(v.symbols.contains(&"ETHUSDT".to_string()));
+    assert_eq!(v.price_decimals, 2);
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequence_gap_triggers_a_resync() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    sim.faults().gap(1);
+    let v = wait_view(&e, "a resync after the gap", |v| v.book.resyncs >= 1).await;
+    assert!(v.book.resyncs >= 1);
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_socket_reconnects_and_resyncs() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    sim.faults().drop_streams();
+    wait_view(&e, "the reconnect", |v| v.book.resyncs >= 1).await;
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_snapshots_are_refetched() {
+    let sim = start_sim(5.0, "").await;
+    sim.faults().stale_snapshots(2);
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_snapshots_still_sync() {
+    let sim = start_sim(5.0, "").await;
+    sim.faults().delay_snapshots(Duration::from_millis(1500));
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_socket_is_detected_and_replaced() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    // Longer than the client's 2 s silence timeout.
+    sim.faults().silence(Duration::from_secs(6));
+    let v = wait_view(&e, "silence detected", |v| matches!(&v.conn, Some(ConnState::Retrying { reason, .. }) if reason.contains("no data"))).await;
+    assert!(matches!(v.conn, Some(ConnState::Retrying { .. })));
+    wait_view(&e, "reconnected and live", |v| {
+        matches!(v.conn, Some(ConnState::Connected))
+            && v.book.status == tradeterm::market::BookStatus::Live
+    })
+    .await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_shutdown_notice_reconnects_at_once() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    sim.faults().server_shutdown();
+    wait_view(&e, "resync after serverShutdown", |v| v.book.resyncs >= 1).await;
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited_snapshot_waits_for_retry_after() {
+    let sim = start_sim(5.0, "").await;
+    sim.faults().rest_error(429, 1, Some(2));
+    let e = start_engine(&sim, "BTCUSDT");
+    // The first REST call meets the 429; the client holds and retries.
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried() {
+    let sim = start_sim(5.0, "").await;
+    sim.faults().rest_error(503, 3, None);
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn symbol_switch_drops_the_old_book_and_syncs_the_new_one() {
+    let sim = start_sim(5.0, "").await;
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    e.commands
+        .send(Command::SwitchSymbol("ethusdt".into()))
+        .await
+        .unwrap();
+    let v = wait_view(&e, "ETHUSDT live", |v| {
+        v.symbol == "ETHUSDT" && v.book.status == tradeterm::market::BookStatus::Live
+    })
+    .await;
+    // ETH trades around 2,600 in the recording; BTC around 61,700.
+    let (bid, _) = v.best().unwrap();
+    assert!(bid.to_f64() < 10_000.0, "ETH book shows {bid}");
+    assert!(v.trades.iter().all(|t| t.symbol == "ETHUSDT"));
+    assert_books_equal(&sim, &e, "ETHUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}

@@ -1,0 +1,120 @@
+//! Shared helpers for tests that run the client against the simulator over
+//! loopback sockets. Every wait is bounded by a generous limit that only
+//! turns a hang into a failure; no test asserts on timing.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+use tradeterm::config::{Config, Mode};
+use tradeterm::engine::{self, EngineHandle, EngineSettings, View};
+use tradeterm::fixed::Fx;
+use tradeterm::market::BookStatus;
+use tradeterm::sim::{self, SimConfig, SimHandle};
+
+/// Upper bound for any single wait (a hang guard, not an expectation).
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+pub async fn start_sim(speed: f64, faults: &str) -> SimHandle {
+    sim::start(SimConfig {
+        port: 0,
+        seed: 7,
+        speed,
+        faults: faults.to_string(),
+    })
+    .await
+    .expect("simulator starts")
+}
+
+/// Client settings pointed at the simulator, with short reconnect timings.
+pub fn client_config(sim: &SimHandle, symbol: &str) -> Config {
+    let mut c = Config::defaults();
+    c.mode = Mode::Sim;
+    c.symbol = symbol.to_string();
+    let ep = c.endpoints.entry(Mode::Sim).or_default();
+    ep.rest = sim.rest_url();
+    ep.ws = sim.ws_url();
+    c.network.connect_timeout_secs = 5;
+    c.network.request_timeout_secs = 5;
+    c.network.silence_timeout_secs = 2;
+    c.network.backoff_initial_ms = 50;
+    c.network.backoff_max_ms = 500;
+    c.ui.fps = 50;
+    c
+}
+
+pub fn start_engine(sim: &SimHandle, symbol: &str) -> EngineHandle {
+    engine::spawn(EngineSettings::from_config(&client_config(sim, symbol)))
+}
+
+/// Waits until `pred` holds for a published view.
+pub async fn wait_view(e: &EngineHandle, what: &str, pred: impl Fn(&View) -> bool) -> View {
+    let mut rx = e.view.clone();
+    let fut = async {
+        loop {
+            {
+                let v = rx.borrow_and_update();
+                if pred(&v) {
+                    return v.clone();
+                }
+            }
+            rx.changed().await.expect("engine alive");
+        }
+    };
+    match tokio::time::timeout(LIMIT, fut).await {
+        Ok(v) => v,
+        Err(_) => panic!(
+            "gave up waiting for: {what}; last view: {:?}",
+            summary(&rx.borrow())
+        ),
+    }
+}
+
+pub fn summary(v: &View) -> String {
+    format!(
+        "symbol={} book={} resyncs={} id={} conn={:?} rest_err={:?}",
+        v.symbol,
+        v.book.status.as_str(),
+        v.book.resyncs,
+        v.book.last_update_id,
+        v.conn,
+        v.rest.last_error
+    )
+}
+
+pub async fn wait_live(e: &EngineHandle) -> View {
+    wait_view(e, "book LIVE", |v| v.book.status == BookStatus::Live).await
+}
+
+/// Freezes the simulator, waits for the client to reach the simulator's
+/// update id, and asserts both books are equal level for level (top 200 a
+/// side; deeper levels may legitimately differ, since the client only knows
+/// what its 1000-level snapshot and later diffs told it). Resumes the
+/// simulator afterwards.
+pub async fn assert_books_equal(sim: &SimHandle, e: &EngineHandle, symbol: &str) -> u64 {
+    sim.pause();
+    let target = sim.book(symbol).expect("sim has the symbol").last_update_id;
+    wait_view(e, &format!("client book at update id {target}"), |v| {
+        v.book.status == BookStatus::Live && v.book.last_update_id >= target
+    })
+    .await;
+    let dump = e.book().await.expect("engine answers");
+    let theirs = sim.book(symbol).expect("sim has the symbol");
+    sim.resume();
+    assert!(dump.live, "client book not live");
+    assert_eq!(
+        dump.book.last_update_id, theirs.last_update_id,
+        "update ids differ"
+    );
+    let top = |b: &tradeterm::market::OrderBook| -> (Vec<(Fx, Fx)>, Vec<(Fx, Fx)>) {
+        (b.bids.top(200), b.asks.top(200))
+    };
+    let (cb, ca) = top(&dump.book);
+    let (sb, sa) = top(&theirs);
+    assert!(!cb.is_empty() && !ca.is_empty(), "empty book");
+    let n = cb.len().min(sb.len());
+    assert_eq!(&cb[..n], &sb[..n], "bids differ");
+    let n = ca.len().min(sa.len());
+    assert_eq!(&ca[..n], &sa[..n], "asks differ");
+    assert!(!dump.book.is_crossed());
+    theirs.last_update_id
+}
