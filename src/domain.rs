@@ -2,6 +2,7 @@
 //! simulator and the UI. Prices and quantities are exact [`Fx`] values.
 
 use crate::fixed::Fx;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -188,8 +189,10 @@ pub struct Kline {
     pub high: Fx,
     pub low: Fx,
     pub close: Fx,
-    pub volume: Fx,
-    pub quote_volume: Fx,
+    /// Volumes are sums over many trades and can exceed `Fx`'s range
+    /// (a month of BTCUSDT quote volume, a day of PEPE base volume).
+    pub volume: Decimal,
+    pub quote_volume: Decimal,
     pub trades: u64,
     pub closed: bool,
 }
@@ -206,8 +209,8 @@ pub struct Ticker24h {
     pub open: Fx,
     pub high: Fx,
     pub low: Fx,
-    pub volume: Fx,
-    pub quote_volume: Fx,
+    pub volume: Decimal,
+    pub quote_volume: Decimal,
     pub trades: u64,
 }
 

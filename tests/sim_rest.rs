@@ -90,7 +90,12 @@ async fn rest_endpoints_decode_with_the_client_parsers() {
     let tk =
         wire::parse_ticker_24h(&get(&h, "/api/v3/ticker/24hr?symbol=BTCUSDT").await.body).unwrap();
     assert_eq!(tk.symbol, "BTCUSDT");
-    assert!(tk.volume.0 > 0 && tk.trades > 0 && tk.low <= tk.last && tk.last <= tk.high);
+    assert!(
+        tk.volume > rust_decimal::Decimal::ZERO
+            && tk.trades > 0
+            && tk.low <= tk.last
+            && tk.last <= tk.high
+    );
     let all: serde_json::Value =
         serde_json::from_str(&get(&h, "/api/v3/ticker/24hr").await.body).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 2);

@@ -7,6 +7,7 @@ use crate::domain::{
     Trade,
 };
 use crate::fixed::Fx;
+use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -157,9 +158,9 @@ struct WireKline<'a> {
     #[serde(rename = "l")]
     low: Fx,
     #[serde(rename = "v")]
-    volume: Fx,
+    volume: Decimal,
     #[serde(rename = "q", default)]
-    quote_volume: Fx,
+    quote_volume: Decimal,
     #[serde(rename = "n", default)]
     trades: u64,
     #[serde(rename = "x", default)]
@@ -185,9 +186,9 @@ struct WireTicker<'a> {
     #[serde(rename = "l", default)]
     low: Fx,
     #[serde(rename = "v", default)]
-    volume: Fx,
+    volume: Decimal,
     #[serde(rename = "q", default)]
-    quote_volume: Fx,
+    quote_volume: Decimal,
     #[serde(rename = "n", default)]
     trades: u64,
 }
@@ -427,9 +428,9 @@ pub fn parse_klines(text: &str) -> Result<Vec<Kline>, WireError> {
         Fx,
         Fx,
         Fx,
-        Fx,
+        Decimal,
         Millis,
-        #[serde(default)] Option<Fx>,
+        #[serde(default)] Option<Decimal>,
         #[serde(default)] Option<u64>,
         #[serde(default)] Option<de::IgnoredAny>,
         #[serde(default)] Option<de::IgnoredAny>,
@@ -471,9 +472,9 @@ pub fn parse_ticker_24h(text: &str) -> Result<Ticker24h, WireError> {
         #[serde(default)]
         low_price: Fx,
         #[serde(default)]
-        volume: Fx,
+        volume: Decimal,
         #[serde(default)]
-        quote_volume: Fx,
+        quote_volume: Decimal,
         #[serde(default)]
         close_time: Millis,
         #[serde(default)]
@@ -685,6 +686,14 @@ mod tests {
             parse_stream(r#"{"code":2,"msg":"Invalid request"}"#).unwrap(),
             StreamEvent::Error { code: 2, .. }
         ));
+    }
+
+    #[test]
+    fn volumes_beyond_fx_range_decode_exactly() {
+        // A month of BTCUSDT quote volume exceeds i64 units of 1e-8.
+        let rows = r#"[[1677628800000,"23141.57","29184.68","19549.09","28465.36","1514651.64286","1680307199999","119244687010.67229018",57102913,"0","0","0"]]"#;
+        let k = parse_klines(&rows.replace("\"1680307199999\"", "1680307199999")).unwrap();
+        assert_eq!(k[0].quote_volume.to_string(), "119244687010.67229018");
     }
 
     #[test]

@@ -93,8 +93,8 @@ mod tests {
             high: Fx(c),
             low: Fx(c),
             close: Fx(c),
-            volume: Fx(1),
-            quote_volume: Fx(1),
+            volume: rust_decimal::Decimal::ONE,
+            quote_volume: rust_decimal::Decimal::ONE,
             trades: 1,
             closed: false,
         }

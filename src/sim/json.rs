@@ -400,7 +400,7 @@ mod tests {
         let rest = wire::parse_ticker_24h(&ticker_rest(&t, false)).unwrap();
         assert_eq!(
             (rest.change, rest.high, rest.volume),
-            (t.change, t.high, t.volume)
+            (t.change, t.high, t.volume.to_decimal())
         );
         let mini: serde_json::Value = serde_json::from_str(&ticker_rest(&t, true)).unwrap();
         assert!(mini.get("priceChange").is_none() && mini["lastPrice"] == "100.00000000");

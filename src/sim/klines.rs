@@ -126,9 +126,12 @@ impl Candle {
             high: self.high,
             low: self.low,
             close: self.close,
-            volume: self.volume,
-            // Saturates where `Fx` cannot hold it (see the field).
-            quote_volume: Fx(i64::try_from(self.quote_volume).unwrap_or(i64::MAX)),
+            volume: self.volume.to_decimal(),
+            quote_volume: rust_decimal::Decimal::from_i128_with_scale(
+                self.quote_volume,
+                crate::fixed::SCALE,
+            )
+            .normalize(),
             trades: self.trades,
             closed,
         }

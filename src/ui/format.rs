@@ -85,3 +85,9 @@ mod tests {
         assert_eq!(host("ws://127.0.0.1:9000"), "127.0.0.1:9000");
     }
 }
+
+/// A volume (a `Decimal`, since sums can exceed `Fx`) with exactly `dp`
+/// decimals, truncated like [`Fx::fmt_dp`].
+pub fn volume(v: rust_decimal::Decimal, dp: u32) -> String {
+    format!("{:.*}", dp as usize, v.trunc_with_scale(dp))
+}

@@ -20,6 +20,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use ratatui::Frame;
+use rust_decimal::prelude::ToPrimitive;
 
 /// What a half (box) or whole (ASCII) cell of a candle column shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -151,7 +152,7 @@ impl Widget for CandleChart<'_> {
             }
             spans.push(Span::styled("V ", t.dim()));
             spans.push(Span::styled(
-                last.volume.fmt_dp(self.qty_decimals),
+                crate::ui::format::volume(last.volume, self.qty_decimals),
                 t.text(),
             ));
             buf.set_line(area.x, area.y, &Line::from(spans), area.width);
@@ -209,13 +210,17 @@ impl Widget for CandleChart<'_> {
 
         if vol_h > 0 {
             let vtop = top + price_h as u16;
-            let vmax = shown.iter().map(|k| k.volume).max().unwrap_or(Fx::ZERO);
-            let res = (vol_h * sub) as i128;
+            let vmax = shown.iter().map(|k| k.volume).max().unwrap_or_default();
+            let res = rust_decimal::Decimal::from((vol_h * sub) as u64);
             for (i, k) in shown.iter().enumerate() {
-                if vmax.0 <= 0 || k.volume.0 <= 0 {
+                if vmax <= rust_decimal::Decimal::ZERO || k.volume <= rust_decimal::Decimal::ZERO {
                     continue;
                 }
-                let units = ((k.volume.0 as i128 * res) / vmax.0 as i128).max(1) as usize;
+                let units = (k.volume * res / vmax)
+                    .floor()
+                    .to_usize()
+                    .unwrap_or(0)
+                    .max(1);
                 let st = self.style(k);
                 for u in 0..vol_h {
                     // Cell u counted from the bottom holds sub-rows [u*sub, (u+1)*sub).
@@ -230,7 +235,10 @@ impl Widget for CandleChart<'_> {
                     buf[(x0 + i as u16, y)].set_symbol(g).set_style(st);
                 }
             }
-            let vl = format!("V {}", vmax.fmt_dp(self.qty_decimals.min(2)));
+            let vl = format!(
+                "V {}",
+                crate::ui::format::volume(vmax, self.qty_decimals.min(2))
+            );
             buf.set_stringn(ax, vtop, vl, aw, self.theme.dim());
         }
     }
@@ -283,8 +291,8 @@ mod tests {
             high: f(h),
             low: f(l),
             close: f(c),
-            volume: f("1"),
-            quote_volume: f("1"),
+            volume: rust_decimal::Decimal::ONE,
+            quote_volume: rust_decimal::Decimal::ONE,
             trades: 1,
             closed: true,
         }

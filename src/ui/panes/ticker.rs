@@ -58,8 +58,16 @@ fn stats_items<'a>(ui: &UiState, view: &View) -> Vec<Item<'a>> {
     ));
     items.push(pair("H ", tk.high.fmt_dp(pd), t.text()));
     items.push(pair("L ", tk.low.fmt_dp(pd), t.text()));
-    items.push(pair("Vol ", tk.volume.fmt_dp(qd), t.text()));
-    items.push(pair("QVol ", tk.quote_volume.fmt_dp(pd.min(2)), t.text()));
+    items.push(pair(
+        "Vol ",
+        crate::ui::format::volume(tk.volume, qd),
+        t.text(),
+    ));
+    items.push(pair(
+        "QVol ",
+        crate::ui::format::volume(tk.quote_volume, pd.min(2)),
+        t.text(),
+    ));
     items
 }
 
