@@ -29,6 +29,17 @@ fn symbol_prompt_switches_to_the_uppercased_symbol() {
 }
 
 #[test]
+fn enter_takes_the_highlighted_completion() {
+    let (v, mut u) = (view(), ui());
+    handle_key(&mut u, ch('s'), &v);
+    type_str(&mut u, &v, "eth");
+    assert_eq!(
+        handle_key(&mut u, key(KeyCode::Enter), &v),
+        Some(Action::Send(Command::SwitchSymbol("ETHUSDT".into())))
+    );
+}
+
+#[test]
 fn slash_also_opens_the_prompt_and_q_is_text_there() {
     let (v, mut u) = (view(), ui());
     handle_key(&mut u, ch('/'), &v);

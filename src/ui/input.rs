@@ -159,10 +159,17 @@ fn scroll(ui: &mut UiState, action: KeyAction) {
 
 fn submit(ui: &mut UiState, view: &View) -> Option<Action> {
     let p = ui.prompt.as_mut()?;
-    let sym = p.input.trim().to_uppercase();
+    let mut sym = p.input.trim().to_uppercase();
     if sym.is_empty() {
         p.error = Some("type a symbol, e.g. ETHUSDT".into());
         return None;
+    }
+    if !is_known(view, &sym) {
+        // Enter takes the highlighted completion, as in a shell menu.
+        let selected = p.cycle.as_ref().map(|(_, i)| *i).unwrap_or(0);
+        if let Some(c) = candidates(view, p.base(), COMPLETION_LIMIT).get(selected) {
+            sym = c.clone();
+        }
     }
     if !is_known(view, &sym) {
         p.error = Some(format!("unknown symbol: {}", crate::text::sanitize(&sym)));
