@@ -59,9 +59,21 @@ async fn dropped_socket_reconnects_and_resyncs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_snapshots_are_refetched() {
     let sim = start_sim(5.0, "").await;
-    sim.faults().stale_snapshots(2);
     let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
+    let before = wait_live(&e).await.book.snapshots;
+    // Force a resync whose next two snapshots predate the buffered stream.
+    sim.faults().stale_snapshots(2);
+    sim.faults().gap(1);
+    let v = wait_view(&e, "live again after stale snapshots", |v| {
+        v.book.resyncs >= 1 && v.book.status == tradeterm::market::BookStatus::Live
+    })
+    .await;
+    assert!(
+        v.book.snapshots >= before + 3,
+        "stale snapshots were not refetched: {} -> {}",
+        before,
+        v.book.snapshots
+    );
     assert_books_equal(&sim, &e, "BTCUSDT").await;
     e.shutdown().await;
     sim.shutdown().await;

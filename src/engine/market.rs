@@ -138,6 +138,7 @@ struct Engine {
     retry_info_at: Option<Instant>,
     info_attempts: u32,
     snapshot_attempts: u32,
+    snapshots_fetched: u32,
     last_rest_error: Option<String>,
     latency_ms: Option<i64>,
     clock_offset_ms: Option<i64>,
@@ -174,6 +175,7 @@ async fn run(
         retry_info_at: None,
         info_attempts: 0,
         snapshot_attempts: 0,
+        snapshots_fetched: 0,
         last_rest_error: None,
         latency_ms: None,
         clock_offset_ms: None,
@@ -272,6 +274,7 @@ impl Engine {
             return;
         }
         self.snapshot_inflight = true;
+        self.snapshots_fetched += 1;
         self.retry_snapshot_at = None;
         let (rest, sym, gen, limit) = (
             self.rest.clone(),
@@ -636,6 +639,7 @@ impl Engine {
                 } else {
                     Vec::new()
                 },
+                snapshots: self.snapshots_fetched,
             },
             book_ticker: m.book_ticker.clone(),
             ticker: m.ticker.clone(),

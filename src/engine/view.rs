@@ -50,6 +50,8 @@ pub struct BookView {
     /// Best first; empty unless `status == Live`.
     pub bids: Vec<(Fx, Fx)>,
     pub asks: Vec<(Fx, Fx)>,
+    /// Depth snapshots fetched so far (stale ones are fetched again).
+    pub snapshots: u32,
 }
 
 impl Default for BookView {
@@ -60,6 +62,7 @@ impl Default for BookView {
             last_update_id: 0,
             bids: Vec::new(),
             asks: Vec::new(),
+            snapshots: 0,
         }
     }
 }

@@ -129,6 +129,7 @@ pub fn view() -> View {
             last_update_id: 123_456,
             bids,
             asks,
+            snapshots: 2,
         },
         book_ticker: Some(BookTicker {
             symbol: "BTCUSDT".into(),
