@@ -166,3 +166,54 @@ async fn symbol_switch_drops_the_old_book_and_syncs_the_new_one() {
     e.shutdown().await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pings_are_answered_so_the_connection_survives() {
+    // The server pings every 100 ms and closes a connection whose ping
+    // stays unanswered for 500 ms: a client that did not answer would
+    // lose its socket (and resync its book) many times over.
+    let sim = tradeterm::sim::start_with(
+        tradeterm::sim::SimConfig {
+            port: 0,
+            seed: 7,
+            speed: 5.0,
+            faults: String::new(),
+        },
+        tradeterm::sim::SimTuning {
+            ping_interval: Duration::from_millis(100),
+            pong_timeout: Duration::from_millis(500),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let e = start_engine(&sim, "BTCUSDT");
+    wait_live(&e).await;
+    let start = sim.sim_time();
+    // Five simulated seconds at 5x: about a second of wall time, ~10 pings.
+    wait_view(&e, "five simulated seconds", |_| {
+        sim.sim_time() >= start + Duration::from_secs(5)
+    })
+    .await;
+    let v = wait_view(&e, "a fresh view", |_| true).await;
+    assert_eq!(v.book.resyncs, 0, "connection was lost: {}", summary(&v));
+    assert!(matches!(v.conn, Some(ConnState::Connected)));
+    e.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_is_renewed_before_its_age_limit() {
+    let sim = start_sim(5.0, "").await;
+    let mut settings =
+        tradeterm::engine::EngineSettings::from_config(&client_config(&sim, "BTCUSDT"));
+    // Binance closes at 24 h; the client renews before that. Here: 1 s.
+    settings.stream.max_age = Duration::from_secs(1);
+    let e = tradeterm::engine::spawn(settings);
+    wait_live(&e).await;
+    wait_view(&e, "a renewed connection", |v| v.book.resyncs >= 1).await;
+    wait_live(&e).await;
+    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    e.shutdown().await;
+    sim.shutdown().await;
+}
