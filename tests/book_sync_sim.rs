@@ -7,164 +7,133 @@ mod common;
 use common::*;
 use std::time::Duration;
 use tradeterm::engine::{Command, ConnState};
+use tradeterm::market::BookStatus;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn book_goes_live_and_matches_the_simulator() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    let v = wait_live(&e).await;
-    assert_eq!(v.symbol, "BTCUSDT");
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
     // The rest of the market state fills in as well.
-    let v = wait_view(&e, "ticker, trades and candles", |v| {
-        v.ticker.is_some()
-            && !v.trades.is_empty()
-            && !v.candles.is_empty()
-            && v.book_ticker.is_some()
-    })
-    .await;
+    let v = c
+        .wait("ticker, trades and candles", |v| {
+            v.ticker.is_some()
+                && !v.trades.is_empty()
+                && !v.candles.is_empty()
+                && v.book_ticker.is_some()
+        })
+        .await;
+    assert_eq!(v.symbol, "BTCUSDT");
     assert!(v.symbols.contains(&"ETHUSDT".to_string()));
     assert_eq!(v.price_decimals, 2);
-    e.shutdown().await;
-    sim.shutdown().await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sequence_gap_triggers_a_resync() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    sim.faults().gap(1);
-    let v = wait_view(&e, "a resync after the gap", |v| v.book.resyncs >= 1).await;
-    assert!(v.book.resyncs >= 1);
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
+    c.sim.faults().gap(1);
+    c.wait("a resync after the gap", |v| v.book.resyncs >= 1)
+        .await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropped_socket_reconnects_and_resyncs() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    sim.faults().drop_streams();
-    wait_view(&e, "the reconnect", |v| v.book.resyncs >= 1).await;
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
+    c.sim.faults().drop_streams();
+    c.wait("the reconnect", |v| v.book.resyncs >= 1).await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_snapshots_are_refetched() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    let before = wait_live(&e).await.book.snapshots;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
+    let before = c.wait("a view", |_| true).await.book.snapshots;
     // Force a resync whose next two snapshots predate the buffered stream.
-    sim.faults().stale_snapshots(2);
-    sim.faults().gap(1);
-    let v = wait_view(&e, "live again after stale snapshots", |v| {
-        v.book.resyncs >= 1 && v.book.status == tradeterm::market::BookStatus::Live
-    })
-    .await;
+    c.sim.faults().stale_snapshots(2);
+    c.sim.faults().gap(1);
+    let v = c
+        .wait("live again after stale snapshots", |v| {
+            v.book.resyncs >= 1 && v.book.status == BookStatus::Live
+        })
+        .await;
     assert!(
         v.book.snapshots >= before + 3,
         "stale snapshots were not refetched: {} -> {}",
         before,
         v.book.snapshots
     );
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_snapshots_still_sync() {
-    let sim = start_sim(5.0, "").await;
-    sim.faults().delay_snapshots(Duration::from_millis(1500));
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    let c = Case::live(5.0, "BTCUSDT", |sim| {
+        sim.faults().delay_snapshots(Duration::from_millis(1500))
+    })
+    .await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_socket_is_detected_and_replaced() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
     // Longer than the client's 2 s silence timeout.
-    sim.faults().silence(Duration::from_secs(6));
-    let v = wait_view(&e, "silence detected", |v| matches!(&v.conn, Some(ConnState::Retrying { reason, .. }) if reason.contains("no data"))).await;
-    assert!(matches!(v.conn, Some(ConnState::Retrying { .. })));
-    wait_view(&e, "reconnected and live", |v| {
-        matches!(v.conn, Some(ConnState::Connected))
-            && v.book.status == tradeterm::market::BookStatus::Live
+    c.sim.faults().silence(Duration::from_secs(6));
+    c.wait("silence detected", |v| {
+        matches!(&v.conn, Some(ConnState::Retrying { reason, .. }) if reason.contains("no data"))
     })
     .await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    c.wait("reconnected and live", |v| {
+        matches!(v.conn, Some(ConnState::Connected)) && v.book.status == BookStatus::Live
+    })
+    .await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_shutdown_notice_reconnects_at_once() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    sim.faults().server_shutdown();
-    wait_view(&e, "resync after serverShutdown", |v| v.book.resyncs >= 1).await;
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    let c = Case::live(5.0, "BTCUSDT", |_| {}).await;
+    c.sim.faults().server_shutdown();
+    c.wait("resync after serverShutdown", |v| v.book.resyncs >= 1)
+        .await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_snapshot_waits_for_retry_after() {
-    let sim = start_sim(5.0, "").await;
-    sim.faults().rest_error(429, 1, Some(2));
-    let e = start_engine(&sim, "BTCUSDT");
-    // The first REST call meets the 429; the client holds and retries.
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    // The first REST calls meet a 429; the client holds for Retry-After, then syncs.
+    let c = Case::live(5.0, "BTCUSDT", |sim| {
+        sim.faults().rest_error(429, 1, Some(2))
+    })
+    .await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_are_retried() {
-    let sim = start_sim(5.0, "").await;
-    sim.faults().rest_error(503, 3, None);
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    assert_books_equal(&sim, &e, "BTCUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    let c = Case::live(5.0, "BTCUSDT", |sim| sim.faults().rest_error(503, 3, None)).await;
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn symbol_switch_drops_the_old_book_and_syncs_the_new_one() {
-    let sim = start_sim(5.0, "").await;
-    let e = start_engine(&sim, "BTCUSDT");
-    wait_live(&e).await;
-    e.commands
+    let mut c = Case::live(5.0, "BTCUSDT", |_| {}).await;
+    c.engine
+        .commands
         .send(Command::SwitchSymbol("ethusdt".into()))
         .await
         .unwrap();
-    let v = wait_view(&e, "ETHUSDT live", |v| {
-        v.symbol == "ETHUSDT" && v.book.status == tradeterm::market::BookStatus::Live
-    })
-    .await;
+    let v = c
+        .wait("ETHUSDT live", |v| {
+            v.symbol == "ETHUSDT" && v.book.status == BookStatus::Live
+        })
+        .await;
     // ETH trades around 2,600 in the recording; BTC around 61,700.
     let (bid, _) = v.best().unwrap();
     assert!(bid.to_f64() < 10_000.0, "ETH book shows {bid}");
     assert!(v.trades.iter().all(|t| t.symbol == "ETHUSDT"));
-    assert_books_equal(&sim, &e, "ETHUSDT").await;
-    e.shutdown().await;
-    sim.shutdown().await;
+    c.symbol = "ETHUSDT";
+    c.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -132,13 +132,23 @@ pub struct Balance {
 }
 
 /// What a venue reports about the account.
+// Execution reports dominate the traffic; boxing them would add an
+// allocation to the common case to shrink the rare ones.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccountEvent {
     Execution(ExecutionReport),
     /// `outboundAccountPosition`: absolute balances of the assets that changed.
-    Balances { time: Millis, balances: Vec<Balance> },
+    Balances {
+        time: Millis,
+        balances: Vec<Balance>,
+    },
     /// `balanceUpdate`: a deposit, withdrawal or transfer.
-    BalanceDelta { asset: String, delta: Decimal, time: Millis },
+    BalanceDelta {
+        asset: String,
+        delta: Decimal,
+        time: Millis,
+    },
     /// `listStatus` of an order list (OCO).
     ListStatus {
         symbol: String,
@@ -151,7 +161,9 @@ pub enum AccountEvent {
     },
     /// The user stream ended (`eventStreamTerminated`) or the connection
     /// was lost: state must be reconciled over REST before trading resumes.
-    StreamLost { reason: String },
+    StreamLost {
+        reason: String,
+    },
     /// The user stream is (again) subscribed.
     StreamUp,
 }

@@ -57,6 +57,12 @@ pub fn signed_ms(v: i64) -> String {
     }
 }
 
+/// A volume (a `Decimal`, since sums can exceed `Fx`) with exactly `dp`
+/// decimals, truncated like [`Fx::fmt_dp`].
+pub fn volume(v: rust_decimal::Decimal, dp: u32) -> String {
+    format!("{:.*}", dp as usize, v.trunc_with_scale(dp))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,10 +90,4 @@ mod tests {
         assert_eq!(host("https://api.binance.com"), "api.binance.com");
         assert_eq!(host("ws://127.0.0.1:9000"), "127.0.0.1:9000");
     }
-}
-
-/// A volume (a `Decimal`, since sums can exceed `Fx`) with exactly `dp`
-/// decimals, truncated like [`Fx::fmt_dp`].
-pub fn volume(v: rust_decimal::Decimal, dp: u32) -> String {
-    format!("{:.*}", dp as usize, v.trunc_with_scale(dp))
 }

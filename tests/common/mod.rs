@@ -118,3 +118,40 @@ pub async fn assert_books_equal(sim: &SimHandle, e: &EngineHandle, symbol: &str)
     assert!(!dump.book.is_crossed());
     theirs.last_update_id
 }
+
+/// A simulator with a client engine on one symbol: the frame of every
+/// book test (start, get live, do something, prove the books equal, stop).
+pub struct Case {
+    pub sim: SimHandle,
+    pub engine: EngineHandle,
+    pub symbol: &'static str,
+}
+
+impl Case {
+    /// Starts the simulator at `speed`, lets `before` set faults up, then
+    /// starts the client and waits for its book to be live.
+    pub async fn live(speed: f64, symbol: &'static str, before: impl FnOnce(&SimHandle)) -> Case {
+        let sim = start_sim(speed, "").await;
+        before(&sim);
+        let engine = start_engine(&sim, symbol);
+        wait_live(&engine).await;
+        Case {
+            sim,
+            engine,
+            symbol,
+        }
+    }
+
+    pub async fn wait(&self, what: &str, pred: impl Fn(&View) -> bool) -> View {
+        wait_view(&self.engine, what, pred).await
+    }
+
+    /// Waits for a live book again, proves it equals the simulator's, and
+    /// stops both.
+    pub async fn finish(self) {
+        wait_live(&self.engine).await;
+        assert_books_equal(&self.sim, &self.engine, self.symbol).await;
+        self.engine.shutdown().await;
+        self.sim.shutdown().await;
+    }
+}
