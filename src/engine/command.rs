@@ -1,6 +1,25 @@
 //! What the UI (or a CLI command) asks the engine to do.
 
-use crate::domain::Interval;
+use crate::domain::{Interval, Side};
+use crate::trading::order::{OrderType, TimeInForce};
+use rust_decimal::Decimal;
+
+/// An order as the user entered it (before rounding, filters and risk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderTicket {
+    pub symbol: String,
+    pub side: Side,
+    pub kind: OrderType,
+    /// LIMIT-type orders; `None` for MARKET.
+    pub tif: Option<TimeInForce>,
+    pub price: Option<Decimal>,
+    /// STOP_LOSS_LIMIT / TAKE_PROFIT_LIMIT trigger price.
+    pub stop_price: Option<Decimal>,
+    /// Base quantity, or...
+    pub qty: Option<Decimal>,
+    /// ...a quote amount (MARKET only).
+    pub quote_qty: Option<Decimal>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -9,6 +28,21 @@ pub enum Command {
     SwitchSymbol(String),
     /// Change the chart interval (history refetched, kline stream changed).
     SetInterval(Interval),
+    /// Place an order (already confirmed by the user where the mode asks
+    /// for confirmation).
+    PlaceOrder(OrderTicket),
+    /// Cancel one order by client order id.
+    CancelOrder {
+        symbol: String,
+        client_order_id: String,
+    },
+    /// Cancel every open order of a symbol.
+    CancelAll { symbol: String },
+    /// Kill switch: refuse new orders, cancel open ones, stop strategies;
+    /// persists until `Resume`.
+    Halt { reason: String },
+    /// Clear a halt.
+    Resume,
     /// Stop everything and exit.
     Shutdown,
 }

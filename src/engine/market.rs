@@ -592,6 +592,15 @@ impl Engine {
                     async move { Reply::Klines(gen, iv, rest.klines(&sym, iv, n).await) },
                 );
             }
+            Command::PlaceOrder(_)
+            | Command::CancelOrder { .. }
+            | Command::CancelAll { .. }
+            | Command::Halt { .. }
+            | Command::Resume => {
+                // The market engine has no venue: order entry is not offered
+                // by the UI in this configuration.
+                tracing::warn!("order command ignored: no trading venue is running");
+            }
             Command::Shutdown => {}
         }
     }
@@ -649,6 +658,7 @@ impl Engine {
             latency_ms: self.latency_ms,
             clock_offset_ms: self.clock_offset_ms,
             messages: self.messages,
+            trading: None,
         }
     }
 }

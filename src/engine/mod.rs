@@ -2,9 +2,11 @@
 //! events and REST replies into it, and publishes [`View`]s.
 
 pub mod command;
+pub mod trading_view;
 pub mod view;
 
-pub use command::Command;
+pub use command::{Command, OrderTicket};
+pub use trading_view::{HaltInfo, Notice, PositionRow, RoundTripRow, TradingView};
 pub use view::{BookView, ConnState, RestState, View};
 pub mod market;
 

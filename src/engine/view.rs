@@ -98,6 +98,8 @@ pub struct View {
     pub clock_offset_ms: Option<i64>,
     /// Messages received on the stream connection since start.
     pub messages: u64,
+    /// The account; `None` when trading is off (`--read-only`).
+    pub trading: Option<super::trading_view::TradingView>,
 }
 
 impl View {

@@ -8,7 +8,7 @@ use crate::domain::Side;
 use rust_decimal::Decimal;
 
 /// The filters tradeterm enforces, parsed from exchangeInfo.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SymbolFilters {
     pub min_price: Decimal,
     pub max_price: Decimal,

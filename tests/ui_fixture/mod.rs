@@ -158,6 +158,7 @@ pub fn view() -> View {
         latency_ms: Some(12),
         clock_offset_ms: Some(-3),
         messages: 1234,
+        trading: None,
     }
 }
 
