@@ -263,7 +263,10 @@ mod tests {
 
     #[test]
     fn rejects_what_it_cannot_hold() {
-        assert!(matches!(Fx::parse("0.000000001"), Err(FxError::TooPrecise(_))));
+        assert!(matches!(
+            Fx::parse("0.000000001"),
+            Err(FxError::TooPrecise(_))
+        ));
         assert!(matches!(Fx::parse("1e5"), Err(FxError::Invalid(_))));
         assert!(matches!(Fx::parse(""), Err(FxError::Empty)));
         assert!(matches!(Fx::parse("-"), Err(FxError::Empty)));

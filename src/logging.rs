@@ -71,7 +71,8 @@ impl Visit for MessageVisitor {
         if field.name() == "message" {
             self.message.push_str(value);
         } else {
-            self.fields.push_str(&format!(" {}={}", field.name(), value));
+            self.fields
+                .push_str(&format!(" {}={}", field.name(), value));
         }
     }
 
@@ -79,7 +80,8 @@ impl Visit for MessageVisitor {
         if field.name() == "message" {
             self.message.push_str(&format!("{value:?}"));
         } else {
-            self.fields.push_str(&format!(" {}={:?}", field.name(), value));
+            self.fields
+                .push_str(&format!(" {}={:?}", field.name(), value));
         }
     }
 }
@@ -158,8 +160,11 @@ pub fn init(log_file: Option<&Path>, verbosity: u8, stderr: bool) -> LogSetup {
         1 => "debug",
         _ => "trace",
     };
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(format!("{default},hyper=warn,reqwest=warn,rustls=warn,tungstenite=warn,tokio_tungstenite=warn")));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "{default},hyper=warn,reqwest=warn,rustls=warn,tungstenite=warn,tokio_tungstenite=warn"
+        ))
+    });
     let layer = PaneLayer {
         ring: ring.clone(),
         file,
@@ -168,10 +173,7 @@ pub fn init(log_file: Option<&Path>, verbosity: u8, stderr: bool) -> LogSetup {
     let _ = tracing_subscriber::registry()
         .with(layer.with_filter(filter))
         .try_init();
-    LogSetup {
-        ring,
-        file: opened,
-    }
+    LogSetup { ring, file: opened }
 }
 
 #[cfg(test)]

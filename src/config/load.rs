@@ -221,7 +221,12 @@ fn merge(
                 let ok = std::mem::discriminant(d) == std::mem::discriminant(other)
                     || matches!((d, other), (Value::Float(_), Value::Integer(_)));
                 if !ok {
-                    return Err(invalid(src, &key, other, format!("expected {}", type_name(d))));
+                    return Err(invalid(
+                        src,
+                        &key,
+                        other,
+                        format!("expected {}", type_name(d)),
+                    ));
                 }
                 let other = match (d, other) {
                     (Value::Float(_), Value::Integer(i)) => Value::Float(*i as f64),
@@ -287,7 +292,9 @@ fn parse_file(path: &Path, text: &str) -> Result<Table, ConfigError> {
 fn env_value(raw: &str) -> Value {
     let probe = format!("v = {raw}");
     match probe.parse::<Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(raw.to_string())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| Value::String(raw.to_string())),
         Err(_) => Value::String(raw.to_string()),
     }
 }
@@ -341,8 +348,7 @@ pub fn load(
                     what: "unknown key",
                     key: path.join("."),
                     value: raw.clone(),
-                    expected: "expected TRADETERM_<SECTION>__<KEY>, e.g. TRADETERM_UI__FPS"
-                        .into(),
+                    expected: "expected TRADETERM_<SECTION>__<KEY>, e.g. TRADETERM_UI__FPS".into(),
                 });
             }
             // Other TRADETERM_* variables (API keys, TRADETERM_CONFIG_DIR)
@@ -355,7 +361,14 @@ pub fn load(
             origin: Source::Env(name.clone()),
             text: None,
         };
-        merge(&mut merged, &layer_table, &defaults, "", &layer, &mut origins)?;
+        merge(
+            &mut merged,
+            &layer_table,
+            &defaults,
+            "",
+            &layer,
+            &mut origins,
+        )?;
     }
 
     let mode_now = merged
@@ -365,7 +378,11 @@ pub fn load(
         .to_string();
     let mut flags: Vec<(&'static str, Vec<String>, Value)> = Vec::new();
     if let Some(m) = ov.mode {
-        flags.push(("--mode", vec!["mode".into()], Value::String(m.as_str().into())));
+        flags.push((
+            "--mode",
+            vec!["mode".into()],
+            Value::String(m.as_str().into()),
+        ));
     }
     let mode = ov.mode.map(|m| m.as_str().to_string()).unwrap_or(mode_now);
     if let Some(s) = &ov.symbol {
@@ -385,10 +402,18 @@ pub fn load(
         }
     }
     if let Some(f) = ov.fps {
-        flags.push(("--fps", vec!["ui".into(), "fps".into()], Value::Integer(f as i64)));
+        flags.push((
+            "--fps",
+            vec!["ui".into(), "fps".into()],
+            Value::Integer(f as i64),
+        ));
     }
     if let Some(c) = &ov.color {
-        flags.push(("--color", vec!["ui".into(), "color".into()], Value::String(c.clone())));
+        flags.push((
+            "--color",
+            vec!["ui".into(), "color".into()],
+            Value::String(c.clone()),
+        ));
     }
     if let Some(l) = &ov.log_file {
         flags.push((
@@ -477,7 +502,8 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
     let sym_ok = |s: &str| {
         !s.is_empty()
             && s.len() <= 20
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     };
     if !sym_ok(&c.symbol) {
         return Err(fail(
@@ -497,10 +523,18 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
         return Err(fail("ui.fps", c.ui.fps.to_string(), "expected 1 to 60"));
     }
     if !(1..=50).contains(&c.ui.book_depth) {
-        return Err(fail("ui.book_depth", c.ui.book_depth.to_string(), "expected 1 to 50"));
+        return Err(fail(
+            "ui.book_depth",
+            c.ui.book_depth.to_string(),
+            "expected 1 to 50",
+        ));
     }
     if !(10..=5000).contains(&c.ui.tape_len) {
-        return Err(fail("ui.tape_len", c.ui.tape_len.to_string(), "expected 10 to 5000"));
+        return Err(fail(
+            "ui.tape_len",
+            c.ui.tape_len.to_string(),
+            "expected 10 to 5000",
+        ));
     }
     if !(5..=5000).contains(&c.market.snapshot_limit) {
         return Err(fail(
@@ -518,11 +552,36 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
     }
     let n = &c.network;
     for (key, v, lo, hi) in [
-        ("network.connect_timeout_secs", n.connect_timeout_secs, 1, 300),
-        ("network.request_timeout_secs", n.request_timeout_secs, 1, 300),
-        ("network.silence_timeout_secs", n.silence_timeout_secs, 1, 3600),
-        ("network.max_connection_age_secs", n.max_connection_age_secs, 10, 86_400),
-        ("network.backoff_initial_ms", n.backoff_initial_ms, 10, 600_000),
+        (
+            "network.connect_timeout_secs",
+            n.connect_timeout_secs,
+            1,
+            300,
+        ),
+        (
+            "network.request_timeout_secs",
+            n.request_timeout_secs,
+            1,
+            300,
+        ),
+        (
+            "network.silence_timeout_secs",
+            n.silence_timeout_secs,
+            1,
+            3600,
+        ),
+        (
+            "network.max_connection_age_secs",
+            n.max_connection_age_secs,
+            10,
+            86_400,
+        ),
+        (
+            "network.backoff_initial_ms",
+            n.backoff_initial_ms,
+            10,
+            600_000,
+        ),
         ("network.backoff_max_ms", n.backoff_max_ms, 10, 3_600_000),
         ("network.time_sync_secs", n.time_sync_secs, 10, 86_400),
     ] {
@@ -531,7 +590,11 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
         }
     }
     if !(c.sim.speed > 0.0 && c.sim.speed <= 1000.0) {
-        return Err(fail("sim.speed", c.sim.speed.to_string(), "expected more than 0 and at most 1000"));
+        return Err(fail(
+            "sim.speed",
+            c.sim.speed.to_string(),
+            "expected more than 0 and at most 1000",
+        ));
     }
     for (mode, ep) in &c.endpoints {
         for (k, url, schemes) in [
@@ -564,7 +627,11 @@ mod tests {
     #[test]
     fn layers_apply_in_order_with_origins() {
         let d = tempfile::tempdir().unwrap();
-        let user = write(d.path(), "user.toml", "symbol = \"ETHUSDT\"\n[ui]\nfps = 5\n");
+        let user = write(
+            d.path(),
+            "user.toml",
+            "symbol = \"ETHUSDT\"\n[ui]\nfps = 5\n",
+        );
         let expl = write(d.path(), "x.toml", "[ui]\nfps = 7\n");
         let env = vec![("TRADETERM_UI__BOOK_DEPTH".to_string(), "20".to_string())];
         let ov = Overrides {
@@ -580,7 +647,10 @@ mod tests {
         assert_eq!(l.config.endpoints().rest, "http://127.0.0.1:1");
         assert_eq!(l.origins["symbol"], Source::File(user.clone()));
         assert_eq!(l.origins["ui.fps"], Source::File(expl.clone()));
-        assert_eq!(l.origins["ui.book_depth"], Source::Env("TRADETERM_UI__BOOK_DEPTH".into()));
+        assert_eq!(
+            l.origins["ui.book_depth"],
+            Source::Env("TRADETERM_UI__BOOK_DEPTH".into())
+        );
         assert_eq!(l.origins["endpoints.sim.rest"], Source::Flag("--rest-url"));
         assert!(l.describe().contains("ui.fps = 7   # "));
     }
@@ -589,7 +659,9 @@ mod tests {
     fn unknown_key_names_file_line_and_key() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "c.toml", "# hi\n[ui]\nfsp = 10\n");
-        let e = load(None, Some(&p), &[], &Overrides::default()).unwrap_err().to_string();
+        let e = load(None, Some(&p), &[], &Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("c.toml line 3"), "{e}");
         assert!(e.contains("unknown key `ui.fsp`"), "{e}");
         assert!(e.contains("fps"), "{e}");
@@ -599,28 +671,49 @@ mod tests {
     fn wrong_type_and_bad_choice_and_range() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "c.toml", "[ui]\nfps = \"fast\"\n");
-        let e = load(None, Some(&p), &[], &Overrides::default()).unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("`ui.fps` = \"fast\"") && e.contains("expected an integer"), "{e}");
+        let e = load(None, Some(&p), &[], &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2")
+                && e.contains("`ui.fps` = \"fast\"")
+                && e.contains("expected an integer"),
+            "{e}"
+        );
         let p = write(d.path(), "c2.toml", "[ui]\ncolor = \"pink\"\n");
-        let e = load(None, Some(&p), &[], &Overrides::default()).unwrap_err().to_string();
-        assert!(e.contains("expected one of: auto, truecolor, 256, 16, never"), "{e}");
+        let e = load(None, Some(&p), &[], &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("expected one of: auto, truecolor, 256, 16, never"),
+            "{e}"
+        );
         let p = write(d.path(), "c3.toml", "[ui]\nfps = 500\n");
-        let e = load(None, Some(&p), &[], &Overrides::default()).unwrap_err().to_string();
-        assert!(e.contains("c3.toml line 2") && e.contains("expected 1 to 60"), "{e}");
+        let e = load(None, Some(&p), &[], &Overrides::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c3.toml line 2") && e.contains("expected 1 to 60"),
+            "{e}"
+        );
     }
 
     #[test]
     fn syntax_error_names_the_line() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "c.toml", "mode = \"paper\"\nsymbol = \n");
-        let e = load(None, Some(&p), &[], &Overrides::default()).unwrap_err().to_string();
+        let e = load(None, Some(&p), &[], &Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("c.toml line 2"), "{e}");
     }
 
     #[test]
     fn env_errors_name_the_variable() {
         let env = vec![("TRADETERM_UI__FPZ".to_string(), "3".to_string())];
-        let e = load(None, None, &env, &Overrides::default()).unwrap_err().to_string();
+        let e = load(None, None, &env, &Overrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("TRADETERM_UI__FPZ"), "{e}");
         let env = vec![("TRADETERM_LIVE_API_KEY".to_string(), "x".to_string())];
         assert!(load(None, None, &env, &Overrides::default()).is_ok());

@@ -28,7 +28,13 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [Mode::Paper, Mode::Sim, Mode::Testnet, Mode::Demo, Mode::Live];
+    pub const ALL: [Mode; 5] = [
+        Mode::Paper,
+        Mode::Sim,
+        Mode::Testnet,
+        Mode::Demo,
+        Mode::Live,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

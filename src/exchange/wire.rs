@@ -205,11 +205,18 @@ pub enum StreamEvent {
     },
     Ticker(Ticker24h),
     /// The server is about to close the connection: reconnect now.
-    ServerShutdown { time: Millis },
+    ServerShutdown {
+        time: Millis,
+    },
     /// Reply to a SUBSCRIBE/UNSUBSCRIBE request.
-    Response { id: Option<i64> },
+    Response {
+        id: Option<i64>,
+    },
     /// `{"code":..,"msg":..}` on the socket.
-    Error { code: i64, msg: String },
+    Error {
+        code: i64,
+        msg: String,
+    },
     /// A payload this client does not use (partial depth, avgPrice, ...).
     Other,
 }
@@ -655,7 +662,8 @@ mod tests {
 
     #[test]
     fn trade_side_is_the_aggressor() {
-        let t = r#"{"e":"trade","E":1,"s":"BTCUSDT","t":3,"p":"1.0","q":"2","T":1,"m":true,"M":true}"#;
+        let t =
+            r#"{"e":"trade","E":1,"s":"BTCUSDT","t":3,"p":"1.0","q":"2","T":1,"m":true,"M":true}"#;
         let StreamEvent::Trade(tr) = parse_stream(t).unwrap() else {
             panic!()
         };

@@ -193,7 +193,11 @@ mod tests {
     fn keeps_both_sides_ordered_best_first() {
         let mut b = OrderBook::new();
         b.load(
-            &[(fx("99"), fx("1")), (fx("100"), fx("2")), (fx("98"), fx("3"))],
+            &[
+                (fx("99"), fx("1")),
+                (fx("100"), fx("2")),
+                (fx("98"), fx("3")),
+            ],
             &[(fx("102"), fx("1")), (fx("101"), fx("2"))],
             7,
         );

@@ -87,7 +87,10 @@ pub enum SnapshotOutcome {
     /// buffered events.
     Synced { applied: usize, last_update_id: u64 },
     /// The snapshot predates the first buffered event: fetch again.
-    Stale { snapshot_id: u64, first_buffered: u64 },
+    Stale {
+        snapshot_id: u64,
+        first_buffered: u64,
+    },
     /// Replaying the buffer hit a gap or crossed book; a new snapshot is
     /// needed.
     Resync(ResyncReason),
@@ -364,10 +367,19 @@ mod tests {
         let mut s = BookSync::new();
         s.on_diff(ev(11, 11, &[], &[]));
         s.on_snapshot(&snap(10));
-        assert_eq!(s.on_diff(ev(11, 11, &[("100", "5")], &[])), DiffOutcome::Ignored);
-        assert_eq!(s.on_diff(ev(3, 7, &[("100", "5")], &[])), DiffOutcome::Ignored);
+        assert_eq!(
+            s.on_diff(ev(11, 11, &[("100", "5")], &[])),
+            DiffOutcome::Ignored
+        );
+        assert_eq!(
+            s.on_diff(ev(3, 7, &[("100", "5")], &[])),
+            DiffOutcome::Ignored
+        );
         assert_eq!(s.book().bids.qty_at(fx("100")), fx("1"));
-        assert_eq!(s.on_diff(ev(12, 12, &[("100", "5")], &[])), DiffOutcome::Applied);
+        assert_eq!(
+            s.on_diff(ev(12, 12, &[("100", "5")], &[])),
+            DiffOutcome::Applied
+        );
         assert_eq!(s.book().bids.qty_at(fx("100")), fx("5"));
     }
 

@@ -39,7 +39,10 @@ impl CandleSeries {
                 *self.klines.last_mut().expect("non-empty") = k;
             }
             Some(last) if last.open_time > k.open_time => {
-                if let Err(i) = self.klines.binary_search_by_key(&k.open_time, |x| x.open_time) {
+                if let Err(i) = self
+                    .klines
+                    .binary_search_by_key(&k.open_time, |x| x.open_time)
+                {
                     self.klines.insert(i, k);
                 }
             }
