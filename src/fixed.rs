@@ -152,7 +152,7 @@ impl Fx {
             return 0;
         }
         let mut n = SCALE;
-        while v % 10 == 0 {
+        while v.is_multiple_of(10) {
             v /= 10;
             n -= 1;
         }
@@ -186,7 +186,7 @@ impl fmt::Display for Fx {
             return write!(f, "{int}");
         }
         let mut width = SCALE as usize;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }

@@ -94,7 +94,7 @@ impl BookSide {
         if self.is_bid {
             self.levels.sort_unstable_by_key(|a| a.0);
         } else {
-            self.levels.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            self.levels.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
         }
         self.levels.dedup_by_key(|l| l.0);
     }
