@@ -594,6 +594,7 @@ pub fn parse_exchange_info(text: &str) -> Result<ExchangeInfo, WireError> {
                 min_notional: Fx::ZERO,
                 filters: Vec::new(),
             };
+            let mut has_notional = false;
             for f in &s.filters {
                 match f.get("filterType").and_then(|v| v.as_str()) {
                     Some("PRICE_FILTER") => {
@@ -606,7 +607,13 @@ pub fn parse_exchange_info(text: &str) -> Result<ExchangeInfo, WireError> {
                         info.min_qty = field(f, "minQty");
                         info.max_qty = field(f, "maxQty");
                     }
-                    Some("NOTIONAL") | Some("MIN_NOTIONAL") => {
+                    // NOTIONAL replaced MIN_NOTIONAL in 2023; if a payload
+                    // carries both, the current one decides, in any order.
+                    Some("NOTIONAL") => {
+                        info.min_notional = field(f, "minNotional");
+                        has_notional = true;
+                    }
+                    Some("MIN_NOTIONAL") if !has_notional => {
                         info.min_notional = field(f, "minNotional");
                     }
                     _ => {}
@@ -685,6 +692,19 @@ mod tests {
             parse_stream(r#"{"code":2,"msg":"Invalid request"}"#).unwrap(),
             StreamEvent::Error { code: 2, .. }
         ));
+    }
+
+    #[test]
+    fn notional_filter_wins_over_legacy_min_notional() {
+        let mk = |a: &str, b: &str| {
+            let t = format!(r#"{{"symbols":[{{"symbol":"X","filters":[{a},{b}]}}]}}"#);
+            parse_exchange_info(&t).unwrap().symbols[0].min_notional
+        };
+        let new = r#"{"filterType":"NOTIONAL","minNotional":"5.0"}"#;
+        let old = r#"{"filterType":"MIN_NOTIONAL","minNotional":"10.0"}"#;
+        assert_eq!(mk(new, old), Fx::parse("5").unwrap());
+        assert_eq!(mk(old, new), Fx::parse("5").unwrap());
+        assert_eq!(mk(old, "{}"), Fx::parse("10").unwrap());
     }
 
     #[test]
