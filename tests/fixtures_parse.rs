@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tradeterm::capture::{self, CaptureEvent};
 use tradeterm::domain::{Interval, Side};
-use tradeterm::exchange::wire::{self, parse_stream, StreamEvent};
+use tradeterm::exchange::wire::{self, fast, parse_stream, StreamEvent};
 use tradeterm::fixed::Fx;
 
 type Check = fn(&str);
@@ -548,4 +548,28 @@ fn not_yet_decoded_fixtures_are_json_and_harmless_on_a_stream() {
             assert_eq!(stream(&text), StreamEvent::Other, "{name}");
         }
     }
+}
+
+/// Wherever the fast scanner accepts a fixture (whole file or `.jsonl`
+/// line), the serde decoder gives the same event.
+#[test]
+fn fast_path_agrees_with_serde_on_every_fixture() {
+    let mut taken = 0;
+    let names = DECODED.iter().map(|d| d.0);
+    for name in names.chain(NOT_YET_DECODED.iter().map(|d| d.0)) {
+        let text = read(name);
+        let pieces: Vec<&str> = if name.ends_with(".jsonl") {
+            text.lines().collect()
+        } else {
+            vec![text.as_str()]
+        };
+        for t in pieces {
+            if let Some(ev) = fast::parse_stream(t) {
+                assert_eq!(ev, wire::parse_stream_serde(t).unwrap(), "{name}");
+                taken += 1;
+            }
+        }
+    }
+    // 10 single messages, 299 capture lines, 71 Binance.US depth lines.
+    assert_eq!(taken, 10 + 299 + 71);
 }

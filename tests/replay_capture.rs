@@ -232,3 +232,21 @@ fn ethusdt_capture_keeps_the_book_in_sync() {
     // Comparing tickers inside a diff's range would report false errors.
     assert!(naive_mismatches(&r) > 1_000);
 }
+
+/// The fast scanner takes every stream line of both captures and agrees
+/// with the serde decoder on each.
+#[test]
+fn fast_path_matches_serde_on_every_capture_line() {
+    use tradeterm::exchange::wire::{fast, parse_stream_serde};
+    for gz in [capture::BTCUSDT_CAPTURE, capture::ETHUSDT_CAPTURE] {
+        let lines = capture::lines(gz).unwrap();
+        let mut taken = 0;
+        for l in lines.iter().filter(|l| l.json.starts_with("{\"stream\"")) {
+            let ev = fast::parse_stream(&l.json)
+                .unwrap_or_else(|| panic!("fast path declined {}", l.json));
+            assert_eq!(ev, parse_stream_serde(&l.json).unwrap(), "{}", l.json);
+            taken += 1;
+        }
+        assert_eq!(taken, lines.len() - 1, "all but the snapshot line");
+    }
+}

@@ -25,6 +25,11 @@ pub enum WireError {
     Interval(String),
 }
 
+// Declared here rather than in exchange/mod.rs, which the connection code
+// owns; the file is src/exchange/fast.rs.
+#[path = "fast.rs"]
+pub mod fast;
+
 fn json<'a, T: Deserialize<'a>>(what: &'static str, s: &'a str) -> Result<T, WireError> {
     serde_json::from_str(s).map_err(|source| WireError::Json { what, source })
 }
@@ -246,7 +251,18 @@ struct Envelope<'a> {
 
 /// Decodes one text frame of a raw (`/ws/...`) or combined (`/stream?...`)
 /// market-data connection.
+/// The hot messages take a specialised scan ([`fast`]); everything
+/// else, and anything unusual, the serde decoder.
 pub fn parse_stream(text: &str) -> Result<StreamEvent, WireError> {
+    match fast::parse_stream(text) {
+        Some(ev) => Ok(ev),
+        None => parse_stream_serde(text),
+    }
+}
+
+/// The general serde decoder behind [`parse_stream`]: handles every shape
+/// and reports errors; also the reference the fast path is tested against.
+pub fn parse_stream_serde(text: &str) -> Result<StreamEvent, WireError> {
     let env: Envelope = json("stream message", text)?;
     if let (Some(stream), Some(data)) = (env.stream, env.data) {
         return parse_payload(Some(stream), data.get());
@@ -282,15 +298,7 @@ fn parse_payload(stream: Option<&str>, data: &str) -> Result<StreamEvent, WireEr
         #[serde(default, rename = "lastUpdateId")]
         last_update_id: Option<u64>,
     }
-    let kind = match stream {
-        Some(s) if s.ends_with("@bookTicker") => "bookTicker",
-        Some(s) if s.contains("@depth") && !is_partial_depth(s) => "depthUpdate",
-        Some(s) if s.ends_with("@trade") => "trade",
-        Some(s) if s.ends_with("@aggTrade") => "aggTrade",
-        Some(s) if s.contains("@kline_") => "kline",
-        Some(s) if s.ends_with("@ticker") => "24hrTicker",
-        _ => "",
-    };
+    let kind = stream.map(stream_kind).unwrap_or("");
     let peek: Option<Kind> = if kind.is_empty() {
         Some(json("stream payload", data)?)
     } else {
@@ -391,6 +399,27 @@ fn parse_payload(stream: Option<&str>, data: &str) -> Result<StreamEvent, WireEr
         },
         _ => StreamEvent::Other,
     })
+}
+
+/// The payload kind a combined-stream name carries, `""` when the name
+/// does not say (the payload's `e` decides then). Shared with the fast path
+/// so both route a message the same way.
+pub(crate) fn stream_kind(s: &str) -> &'static str {
+    if s.ends_with("@bookTicker") {
+        "bookTicker"
+    } else if s.contains("@depth") && !is_partial_depth(s) {
+        "depthUpdate"
+    } else if s.ends_with("@trade") {
+        "trade"
+    } else if s.ends_with("@aggTrade") {
+        "aggTrade"
+    } else if s.contains("@kline_") {
+        "kline"
+    } else if s.ends_with("@ticker") {
+        "24hrTicker"
+    } else {
+        ""
+    }
 }
 
 fn is_partial_depth(stream: &str) -> bool {
