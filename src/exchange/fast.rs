@@ -29,9 +29,12 @@ pub fn parse_stream(text: &str) -> Option<StreamEvent> {
         b"stream" => {
             let kind = stream_kind(c.str()?);
             c.eat(b',')?;
-            if c.key()? != b"data" {
+            c.ws();
+            if !c.b[c.i..].starts_with(b"\"data\"") {
                 return None;
             }
+            c.i += 6;
+            c.eat(b':')?;
             let ev = c.payload(kind)?;
             c.eat(b'}')?;
             ev
@@ -62,9 +65,12 @@ struct Cur<'a> {
 impl<'a> Cur<'a> {
     #[inline]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
-            self.i += 1;
+        // Locals keep the index in a register through the loops.
+        let (b, mut i) = (self.b, self.i);
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(i) {
+            i += 1;
         }
+        self.i = i;
     }
 
     /// Next non-blank byte, consumed.
@@ -95,16 +101,17 @@ impl<'a> Cur<'a> {
     #[inline]
     fn str(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
-        let start = self.i;
+        let (b, start) = (self.b, self.i);
+        let mut i = start;
         loop {
-            match *self.b.get(self.i)? {
+            match *b.get(i)? {
                 b'"' => break,
                 b'\\' | 0..=0x1f => return None,
-                _ => self.i += 1,
+                _ => i += 1,
             }
         }
-        self.i += 1;
-        self.s.get(start..self.i - 1)
+        self.i = i + 1;
+        self.s.get(start..i)
     }
 
     #[inline]

@@ -405,6 +405,16 @@ fn parse_payload(stream: Option<&str>, data: &str) -> Result<StreamEvent, WireEr
 /// does not say (the payload's `e` decides then). Shared with the fast path
 /// so both route a message the same way.
 pub(crate) fn stream_kind(s: &str) -> &'static str {
+    // The hot names first, without substring searches.
+    if let Some((_, tail)) = s.split_once('@') {
+        match tail {
+            "bookTicker" => return "bookTicker",
+            "depth@100ms" | "depth" => return "depthUpdate",
+            "trade" => return "trade",
+            "aggTrade" => return "aggTrade",
+            _ => {}
+        }
+    }
     if s.ends_with("@bookTicker") {
         "bookTicker"
     } else if s.contains("@depth") && !is_partial_depth(s) {
