@@ -734,6 +734,13 @@ mod tests {
     }
 
     #[test]
+    fn malformed_input_is_an_error_not_a_panic() {
+        assert!(parse_stream("{").is_err());
+        assert!(parse_stream(r#"{"e":"depthUpdate","U":1}"#).is_err());
+        assert!(parse_stream(r#"{"e":"trade","s":"X","p":"1e5","q":"1","m":true}"#).is_err());
+    }
+
+    #[test]
     fn notional_filter_wins_over_legacy_min_notional() {
         let mk = |a: &str, b: &str| {
             let t = format!(r#"{{"symbols":[{{"symbol":"X","filters":[{a},{b}]}}]}}"#);
@@ -744,12 +751,5 @@ mod tests {
         assert_eq!(mk(new, old), Fx::parse("5").unwrap());
         assert_eq!(mk(old, new), Fx::parse("5").unwrap());
         assert_eq!(mk(old, "{}"), Fx::parse("10").unwrap());
-    }
-
-    #[test]
-    fn malformed_input_is_an_error_not_a_panic() {
-        assert!(parse_stream("{").is_err());
-        assert!(parse_stream(r#"{"e":"depthUpdate","U":1}"#).is_err());
-        assert!(parse_stream(r#"{"e":"trade","s":"X","p":"1e5","q":"1","m":true}"#).is_err());
     }
 }

@@ -20,6 +20,13 @@ pub fn fx(s: &str) -> Fx {
     Fx::parse(s).unwrap()
 }
 
+/// A number's plain value as text, whichever exact type holds it (volumes
+/// may be `Fx` or `Decimal`): `1`, `2434.19055334`.
+pub fn num(v: impl ToString) -> String {
+    let d: rust_decimal::Decimal = v.to_string().parse().unwrap();
+    d.normalize().to_string()
+}
+
 pub fn json(t: &str) -> Value {
     serde_json::from_str(t).unwrap()
 }
