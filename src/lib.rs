@@ -4,6 +4,7 @@
 //! (publishes a read-only [`engine::View`]) -> `ui` (renders, sends
 //! [`engine::Command`]s). The UI never touches the network.
 
+pub mod capture;
 pub mod config;
 pub mod domain;
 pub mod engine;

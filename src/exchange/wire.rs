@@ -26,6 +26,11 @@ pub enum WireError {
     Interval(String),
 }
 
+// Declared here rather than in exchange/mod.rs, which the connection code
+// owns; the file is src/exchange/fast.rs.
+#[path = "fast.rs"]
+pub mod fast;
+
 fn json<'a, T: Deserialize<'a>>(what: &'static str, s: &'a str) -> Result<T, WireError> {
     serde_json::from_str(s).map_err(|source| WireError::Json { what, source })
 }
@@ -247,7 +252,18 @@ struct Envelope<'a> {
 
 /// Decodes one text frame of a raw (`/ws/...`) or combined (`/stream?...`)
 /// market-data connection.
+/// The hot messages take a specialised scan ([`fast`]); everything
+/// else, and anything unusual, the serde decoder.
 pub fn parse_stream(text: &str) -> Result<StreamEvent, WireError> {
+    match fast::parse_stream(text) {
+        Some(ev) => Ok(ev),
+        None => parse_stream_serde(text),
+    }
+}
+
+/// The general serde decoder behind [`parse_stream`]: handles every shape
+/// and reports errors; also the reference the fast path is tested against.
+pub fn parse_stream_serde(text: &str) -> Result<StreamEvent, WireError> {
     let env: Envelope = json("stream message", text)?;
     if let (Some(stream), Some(data)) = (env.stream, env.data) {
         return parse_payload(Some(stream), data.get());
@@ -283,15 +299,7 @@ fn parse_payload(stream: Option<&str>, data: &str) -> Result<StreamEvent, WireEr
         #[serde(default, rename = "lastUpdateId")]
         last_update_id: Option<u64>,
     }
-    let kind = match stream {
-        Some(s) if s.ends_with("@bookTicker") => "bookTicker",
-        Some(s) if s.contains("@depth") && !is_partial_depth(s) => "depthUpdate",
-        Some(s) if s.ends_with("@trade") => "trade",
-        Some(s) if s.ends_with("@aggTrade") => "aggTrade",
-        Some(s) if s.contains("@kline_") => "kline",
-        Some(s) if s.ends_with("@ticker") => "24hrTicker",
-        _ => "",
-    };
+    let kind = stream.map(stream_kind).unwrap_or("");
     let peek: Option<Kind> = if kind.is_empty() {
         Some(json("stream payload", data)?)
     } else {
@@ -392,6 +400,37 @@ fn parse_payload(stream: Option<&str>, data: &str) -> Result<StreamEvent, WireEr
         },
         _ => StreamEvent::Other,
     })
+}
+
+/// The payload kind a combined-stream name carries, `""` when the name
+/// does not say (the payload's `e` decides then). Shared with the fast path
+/// so both route a message the same way.
+pub(crate) fn stream_kind(s: &str) -> &'static str {
+    // The hot names first, without substring searches.
+    if let Some((_, tail)) = s.split_once('@') {
+        match tail {
+            "bookTicker" => return "bookTicker",
+            "depth@100ms" | "depth" => return "depthUpdate",
+            "trade" => return "trade",
+            "aggTrade" => return "aggTrade",
+            _ => {}
+        }
+    }
+    if s.ends_with("@bookTicker") {
+        "bookTicker"
+    } else if s.contains("@depth") && !is_partial_depth(s) {
+        "depthUpdate"
+    } else if s.ends_with("@trade") {
+        "trade"
+    } else if s.ends_with("@aggTrade") {
+        "aggTrade"
+    } else if s.contains("@kline_") {
+        "kline"
+    } else if s.ends_with("@ticker") {
+        "24hrTicker"
+    } else {
+        ""
+    }
 }
 
 fn is_partial_depth(stream: &str) -> bool {
@@ -595,6 +634,7 @@ pub fn parse_exchange_info(text: &str) -> Result<ExchangeInfo, WireError> {
                 min_notional: Fx::ZERO,
                 filters: Vec::new(),
             };
+            let mut has_notional = false;
             for f in &s.filters {
                 match f.get("filterType").and_then(|v| v.as_str()) {
                     Some("PRICE_FILTER") => {
@@ -607,7 +647,13 @@ pub fn parse_exchange_info(text: &str) -> Result<ExchangeInfo, WireError> {
                         info.min_qty = field(f, "minQty");
                         info.max_qty = field(f, "maxQty");
                     }
-                    Some("NOTIONAL") | Some("MIN_NOTIONAL") => {
+                    // NOTIONAL replaced MIN_NOTIONAL in 2023; if a payload
+                    // carries both, the current one decides, in any order.
+                    Some("NOTIONAL") => {
+                        info.min_notional = field(f, "minNotional");
+                        has_notional = true;
+                    }
+                    Some("MIN_NOTIONAL") if !has_notional => {
                         info.min_notional = field(f, "minNotional");
                     }
                     _ => {}
@@ -701,5 +747,18 @@ mod tests {
         assert!(parse_stream("{").is_err());
         assert!(parse_stream(r#"{"e":"depthUpdate","U":1}"#).is_err());
         assert!(parse_stream(r#"{"e":"trade","s":"X","p":"1e5","q":"1","m":true}"#).is_err());
+    }
+
+    #[test]
+    fn notional_filter_wins_over_legacy_min_notional() {
+        let mk = |a: &str, b: &str| {
+            let t = format!(r#"{{"symbols":[{{"symbol":"X","filters":[{a},{b}]}}]}}"#);
+            parse_exchange_info(&t).unwrap().symbols[0].min_notional
+        };
+        let new = r#"{"filterType":"NOTIONAL","minNotional":"5.0"}"#;
+        let old = r#"{"filterType":"MIN_NOTIONAL","minNotional":"10.0"}"#;
+        assert_eq!(mk(new, old), Fx::parse("5").unwrap());
+        assert_eq!(mk(old, new), Fx::parse("5").unwrap());
+        assert_eq!(mk(old, "{}"), Fx::parse("10").unwrap());
     }
 }

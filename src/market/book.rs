@@ -1,102 +1,230 @@
 //! A price-ordered limit order book of aggregated levels.
 //!
-//! Each side is a sorted `Vec<(price, qty)>` with the best price at the
-//! *end*, so the levels that change most often (near the touch) are cheap to
-//! insert and remove, and the best level is one index away. Prices and
-//! quantities are exact [`Fx`] values.
+//! Each side is a sorted sequence with the best price at the *end*, so the
+//! levels that change most often (near the touch) are cheap to insert and
+//! remove, and the best level is one index away. The sequence is cut into
+//! chunks of at most [`CHUNK`] levels: on the real BTCUSDT capture a fifth
+//! of all inserts and deletes land 500 to 2,500 levels from the touch, and
+//! in one flat `Vec` each of those shifts kilobytes (55 ns a level on
+//! average); within a chunk the shift is bounded. Prices and quantities are
+//! exact [`Fx`] values.
 
 use crate::domain::Side;
 use crate::fixed::Fx;
+use std::fmt;
 
-/// One side of the book. Bids ascend (best = highest = last); asks descend
-/// (best = lowest = last).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Most levels a chunk holds before it is split in two.
+const CHUNK: usize = 64;
+
+/// One side of the book, stored worst to best. Prices are kept as sort keys
+/// (the price for bids, its negation for asks) so both sides ascend.
+#[derive(Clone, Default)]
 pub struct BookSide {
-    levels: Vec<(Fx, Fx)>,
+    /// Non-empty chunks in key order; the best level is the last one of the
+    /// last chunk.
+    chunks: Vec<Vec<(i64, Fx)>>,
+    /// First key of each chunk, searched without touching the chunks (a
+    /// compact array stays in L1; chasing chunk pointers does not).
+    heads: Vec<i64>,
+    len: usize,
     is_bid: bool,
 }
 
 impl BookSide {
     fn new(is_bid: bool) -> Self {
         BookSide {
-            levels: Vec::with_capacity(1024),
+            chunks: Vec::with_capacity(64),
+            heads: Vec::with_capacity(64),
+            len: 0,
             is_bid,
         }
     }
 
-    /// Position of `price` in the vector's sort order.
     #[inline]
-    fn search(&self, price: Fx) -> Result<usize, usize> {
+    fn key(&self, price: Fx) -> i64 {
         if self.is_bid {
-            self.levels.binary_search_by(|(p, _)| p.cmp(&price))
+            price.0
         } else {
-            self.levels.binary_search_by(|(p, _)| price.cmp(p))
+            price.0.wrapping_neg()
         }
+    }
+
+    #[inline]
+    fn price(&self, key: i64) -> Fx {
+        Fx(if self.is_bid { key } else { key.wrapping_neg() })
+    }
+
+    /// The chunk that holds `key` or would receive it: the last one whose
+    /// first key is not above it (the first chunk for smaller keys); `None`
+    /// when the side is empty.
+    #[inline]
+    fn chunk_for(&self, key: i64) -> Option<usize> {
+        let last = self.heads.len().checked_sub(1)?;
+        // Most updates are near the touch, in the last chunk.
+        if key >= self.heads[last] {
+            return Some(last);
+        }
+        Some(
+            self.heads[..last]
+                .partition_point(|&h| h <= key)
+                .saturating_sub(1),
+        )
     }
 
     /// Sets the absolute quantity at `price`; zero removes the level
     /// (removing an unknown level is normal on Binance and does nothing).
     #[inline]
     pub fn set(&mut self, price: Fx, qty: Fx) {
-        match self.search(price) {
-            Ok(i) => {
-                if qty.is_zero() {
-                    self.levels.remove(i);
-                } else {
-                    self.levels[i].1 = qty;
-                }
+        let key = self.key(price);
+        let Some(ci) = self.chunk_for(key) else {
+            if !qty.is_zero() {
+                self.chunks.push(new_chunk(&[(key, qty)]));
+                self.heads.push(key);
+                self.len = 1;
             }
+            return;
+        };
+        let c = &mut self.chunks[ci];
+        match c.binary_search_by_key(&key, |l| l.0) {
+            Ok(i) if qty.is_zero() => {
+                c.remove(i);
+                if i == 0 {
+                    if let Some(l) = c.first() {
+                        self.heads[ci] = l.0;
+                    }
+                }
+                self.len -= 1;
+                self.after_remove(ci);
+            }
+            Ok(i) => c[i].1 = qty,
+            Err(_) if qty.is_zero() => {}
             Err(i) => {
-                if !qty.is_zero() {
-                    self.levels.insert(i, (price, qty));
+                c.insert(i, (key, qty));
+                if i == 0 {
+                    self.heads[ci] = key;
+                }
+                self.len += 1;
+                if c.len() > CHUNK {
+                    let tail = new_chunk(&c[CHUNK / 2..]);
+                    c.truncate(CHUNK / 2);
+                    self.heads.insert(ci + 1, tail[0].0);
+                    self.chunks.insert(ci + 1, tail);
                 }
             }
         }
     }
 
+    /// Drops an emptied chunk, or folds a small one into its successor so
+    /// chunks stay reasonably full.
+    fn after_remove(&mut self, ci: usize) {
+        let n = self.chunks[ci].len();
+        if n == 0 {
+            self.chunks.remove(ci);
+            self.heads.remove(ci);
+        } else if n < CHUNK / 4
+            && ci + 1 < self.chunks.len()
+            && n + self.chunks[ci + 1].len() <= CHUNK
+        {
+            let next = self.chunks.remove(ci + 1);
+            self.heads.remove(ci + 1);
+            self.chunks[ci].extend_from_slice(&next);
+        }
+    }
+
     pub fn best(&self) -> Option<(Fx, Fx)> {
-        self.levels.last().copied()
+        let &(k, q) = self.chunks.last()?.last()?;
+        Some((self.price(k), q))
     }
 
     /// Levels from the best outward.
     pub fn iter_best(&self) -> impl Iterator<Item = (Fx, Fx)> + '_ {
-        self.levels.iter().rev().copied()
+        self.chunks
+            .iter()
+            .rev()
+            .flat_map(|c| c.iter().rev())
+            .map(|&(k, q)| (self.price(k), q))
     }
 
     pub fn top(&self, n: usize) -> Vec<(Fx, Fx)> {
-        self.iter_best().take(n).collect()
+        // A plain loop: the flattened iterator costs 3x here.
+        let mut out = Vec::with_capacity(n.min(self.len));
+        for c in self.chunks.iter().rev() {
+            for &(k, q) in c.iter().rev() {
+                if out.len() == n {
+                    return out;
+                }
+                out.push((self.price(k), q));
+            }
+        }
+        out
     }
 
     pub fn len(&self) -> usize {
-        self.levels.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.levels.is_empty()
+        self.len == 0
     }
 
     pub fn qty_at(&self, price: Fx) -> Fx {
-        match self.search(price) {
-            Ok(i) => self.levels[i].1,
+        let key = self.key(price);
+        let Some(ci) = self.chunk_for(key) else {
+            return Fx::ZERO;
+        };
+        let c = &self.chunks[ci];
+        match c.binary_search_by_key(&key, |l| l.0) {
+            Ok(i) => c[i].1,
             Err(_) => Fx::ZERO,
         }
     }
 
     fn clear(&mut self) {
-        self.levels.clear();
+        self.chunks.clear();
+        self.heads.clear();
+        self.len = 0;
     }
 
-    /// Replaces the side with `levels` given in any order.
+    /// Replaces the side with `levels` given in any order (zero quantities
+    /// dropped; of repeated prices the first wins).
     fn load(&mut self, levels: &[(Fx, Fx)]) {
-        self.levels.clear();
-        self.levels
-            .extend(levels.iter().copied().filter(|(_, q)| !q.is_zero()));
-        if self.is_bid {
-            self.levels.sort_unstable_by_key(|a| a.0);
-        } else {
-            self.levels.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-        }
-        self.levels.dedup_by_key(|l| l.0);
+        let mut all: Vec<(i64, Fx)> = levels
+            .iter()
+            .filter(|(_, q)| !q.is_zero())
+            .map(|&(p, q)| (self.key(p), q))
+            .collect();
+        all.sort_by_key(|l| l.0);
+        all.dedup_by_key(|l| l.0);
+        self.len = all.len();
+        // Half-full chunks leave room to grow before the first split.
+        self.chunks = all.chunks(CHUNK / 2).map(new_chunk).collect();
+        self.heads = self.chunks.iter().map(|c| c[0].0).collect();
+    }
+}
+
+fn new_chunk(levels: &[(i64, Fx)]) -> Vec<(i64, Fx)> {
+    let mut c = Vec::with_capacity(CHUNK + 1);
+    c.extend_from_slice(levels);
+    c
+}
+
+/// Equal when the same levels are present, however they are chunked.
+impl PartialEq for BookSide {
+    fn eq(&self, other: &Self) -> bool {
+        self.is_bid == other.is_bid
+            && self.len == other.len
+            && self.iter_best().eq(other.iter_best())
+    }
+}
+
+impl Eq for BookSide {}
+
+impl fmt::Debug for BookSide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BookSide")
+            .field("is_bid", &self.is_bid)
+            .field("best_first", &self.iter_best().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -224,6 +352,78 @@ mod tests {
         b.set(Side::Buy, fx("1"), fx("3"));
         assert_eq!(b.bids.len(), 1);
         assert_eq!(b.bids.qty_at(fx("1")), fx("3"));
+    }
+
+    /// Chunks non-empty and bounded, keys strictly ascending, len right.
+    fn check_invariants(s: &BookSide) {
+        assert!(s.chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
+        let heads: Vec<i64> = s.chunks.iter().map(|c| c[0].0).collect();
+        assert_eq!(heads, s.heads);
+        let keys: Vec<i64> = s.chunks.iter().flatten().map(|l| l.0).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(keys.len(), s.len());
+    }
+
+    #[test]
+    fn matches_a_reference_map_under_random_updates() {
+        use std::collections::BTreeMap;
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut bids, mut asks) = (BookSide::new(true), BookSide::new(false));
+        let mut reference = BTreeMap::new();
+        let check = |bids: &BookSide, asks: &BookSide, r: &BTreeMap<Fx, Fx>| {
+            check_invariants(bids);
+            check_invariants(asks);
+            let up: Vec<_> = r.iter().map(|(p, q)| (*p, *q)).collect();
+            let down: Vec<_> = up.iter().rev().copied().collect();
+            assert_eq!(asks.iter_best().collect::<Vec<_>>(), up);
+            assert_eq!(bids.iter_best().collect::<Vec<_>>(), down);
+            assert_eq!(bids.best(), down.first().copied());
+            assert_eq!(asks.top(5), up.iter().take(5).copied().collect::<Vec<_>>());
+        };
+        for step in 0..60_000u32 {
+            // Dense near a moving centre, sparse far out, a third deletes.
+            let centre = 2_000 + (step / 1000) as i64 * 7;
+            let off = match rnd() % 4 {
+                0 => (rnd() % 3_000) as i64 - 1_500,
+                _ => (rnd() % 60) as i64 - 30,
+            };
+            let p = Fx((centre + off) * 1_000_000);
+            let q = match rnd() % 3 {
+                0 => Fx::ZERO,
+                _ => Fx((rnd() % 1_000 + 1) as i64),
+            };
+            bids.set(p, q);
+            asks.set(p, q);
+            if q.is_zero() {
+                reference.remove(&p);
+            } else {
+                reference.insert(p, q);
+            }
+            assert_eq!(bids.qty_at(p), q);
+            if step % 1_009 == 0 {
+                check(&bids, &asks, &reference);
+            }
+        }
+        check(&bids, &asks, &reference);
+        // Reloading the same levels in any order gives an equal side.
+        let mut levels: Vec<_> = reference.iter().map(|(p, q)| (*p, *q)).collect();
+        levels.reverse();
+        levels.push((Fx(5), Fx::ZERO));
+        let mut again = BookSide::new(true);
+        again.load(&levels);
+        check_invariants(&again);
+        assert_eq!(again, bids);
+        // Emptying a side level by level leaves no chunks behind.
+        for (p, _) in levels {
+            bids.set(p, Fx::ZERO);
+        }
+        assert!(bids.is_empty() && bids.chunks.is_empty() && bids.best().is_none());
     }
 
     #[test]
