@@ -105,7 +105,8 @@ pub async fn assert_books_equal(sim: &SimHandle, e: &EngineHandle, symbol: &str)
         dump.book.last_update_id, theirs.last_update_id,
         "update ids differ"
     );
-    let top = |b: &tradeterm::market::OrderBook| -> (Vec<(Fx, Fx)>, Vec<(Fx, Fx)>) {
+    type Levels = Vec<(Fx, Fx)>;
+    let top = |b: &tradeterm::market::OrderBook| -> (Levels, Levels) {
         (b.bids.top(200), b.asks.top(200))
     };
     let (cb, ca) = top(&dump.book);

@@ -46,7 +46,7 @@ pub fn view() -> View {
         })
         .collect::<Vec<_>>();
     let mut bids = bids;
-    bids.sort_by(|a, b| b.0.cmp(&a.0));
+    bids.sort_by_key(|l| std::cmp::Reverse(l.0));
     bids.dedup_by_key(|l| l.0);
     let mut asks = (0..50)
         .map(|i| {
@@ -54,7 +54,7 @@ pub fn view() -> View {
             (Fx(best_ask + i * tick * (1 + rng.next(3) as i64)), Fx(q))
         })
         .collect::<Vec<_>>();
-    asks.sort_by(|a, b| a.0.cmp(&b.0));
+    asks.sort_by_key(|l| l.0);
     asks.dedup_by_key(|l| l.0);
     let trades = (0..60)
         .map(|i| {
