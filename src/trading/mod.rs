@@ -4,3 +4,4 @@
 pub mod account;
 pub mod filters;
 pub mod order;
+pub mod venue;

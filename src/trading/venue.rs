@@ -1,0 +1,67 @@
+//! Where approved orders go. One interface, two kinds of implementation:
+//! the paper venue (local fills against live market data, synchronous) and
+//! the exchange venue (Binance or the simulator over signed REST and the
+//! user data stream, asynchronous). Either way, everything a venue has to
+//! say comes back to the engine's inbox as [`VenueEvent`]s, so the engine
+//! processes one event at a time and never waits on the network.
+
+use super::account::{AccountEvent, Balance, Fill, OcoRequest, OrderRequest};
+use crate::domain::Millis;
+use crate::exchange::wire::StreamEvent;
+use crate::market::MarketState;
+use crate::trading::order::Order;
+
+/// Requests to a venue. Orders arrive already approved by risk (the engine
+/// only builds these from approved requests).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VenueRequest {
+    Place(OrderRequest),
+    PlaceOco(OcoRequest),
+    Cancel { symbol: String, client_order_id: String },
+    CancelAll { symbol: String },
+    /// Look an order up by client order id (resolving an UNKNOWN submit).
+    Query { symbol: String, client_order_id: String },
+    /// Fetch open orders, balances and recent trades of these symbols.
+    Reconcile { symbols: Vec<String> },
+}
+
+/// Why a submit did not produce an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubmitFailure {
+    /// Definitely not placed (Binance refused it, or the local venue did).
+    Rejected { code: i64, msg: String },
+    /// Timeout, 5xx, -1006, -1007, connection lost after sending: the order
+    /// may exist. Resolve by query, never by resending.
+    Unknown { reason: String },
+}
+
+/// The account as the venue reports it after a reconcile.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Reconciliation {
+    pub open_orders: Vec<Order>,
+    pub balances: Vec<Balance>,
+    pub recent_fills: Vec<Fill>,
+}
+
+/// Everything a venue reports back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VenueEvent {
+    Account(AccountEvent),
+    SubmitFailed { client_order_id: String, failure: SubmitFailure },
+    CancelFailed { client_order_id: String, code: i64, msg: String },
+    /// Answer to a `Query`: the order, or `None` when the venue does not know it.
+    Queried { client_order_id: String, order: Option<Order> },
+    Reconciled(Reconciliation),
+    /// A request could not be carried out for a reason worth showing.
+    Error { context: String, message: String },
+}
+
+/// A venue the engine drives. Implementations send their events through
+/// the channel they were given when built.
+pub trait Venue: Send {
+    /// "paper", "Binance testnet", ...
+    fn name(&self) -> String;
+    fn request(&mut self, r: VenueRequest, now_ms: Millis);
+    /// Market data, for venues that fill locally; exchange venues ignore it.
+    fn on_market(&mut self, _ev: &StreamEvent, _market: &MarketState, _now_ms: Millis) {}
+}
