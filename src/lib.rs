@@ -18,3 +18,4 @@ pub mod sim;
 pub mod text;
 pub mod trading;
 pub mod ui;
+pub mod venue;
