@@ -1,11 +1,17 @@
 //! Taking liquidity: walking the opposite side of the book level by level,
 //! each level at its own price.
 //!
-//! Paper orders do not change the real book, so without care two market
-//! orders sent between two depth updates would both take the same top
-//! level. [`Taken`] remembers what our own taker orders took from the book
-//! state with a given update id; a newer book (or a depth update) starts
-//! afresh, because the exchange's next book knows nothing of paper trades.
+//! The book only changes every 100 ms, so between two depth updates it is
+//! stale in two ways that [`Taken`] corrects for the book state with a
+//! given update id (a newer book, or a depth update, starts afresh):
+//! * paper orders do not change the real book, so two market orders sent
+//!   between updates would both take the same top level: what our own
+//!   taker orders took is remembered;
+//! * public trades arrive before the diff that contains them. A
+//!   sell-aggressor trade at `X` proves no bid above `X` was left at that
+//!   moment (a taker hits the best bid first) and that `X` lost the trade's
+//!   quantity; likewise for buys and asks. So a stop triggered by a trade
+//!   never fills at prices the trade itself shows were gone.
 
 use crate::domain::Side;
 use crate::fixed::Fx;
@@ -47,13 +53,19 @@ pub(crate) struct Taken {
     update_id: u64,
     /// (taker side, level price) -> quantity taken.
     levels: BTreeMap<(bool, Fx), Decimal>,
+    /// Lowest sell-aggressor trade price: no bids above it are left.
+    bid_ceiling: Option<Fx>,
+    /// Highest buy-aggressor trade price: no asks below it are left.
+    ask_floor: Option<Fx>,
 }
 
 impl Taken {
     /// Forgets everything: the book has moved on.
     pub fn reset(&mut self, update_id: u64) {
-        self.update_id = update_id;
-        self.levels.clear();
+        *self = Taken {
+            update_id,
+            ..Taken::default()
+        };
     }
 
     /// Resets when `book` is a different state than the one remembered.
@@ -68,6 +80,26 @@ impl Taken {
             .get(&(taker == Side::Buy, price))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// A public trade seen against this book state (`aggressor` = taker).
+    pub fn trade(&mut self, aggressor: Side, price: Fx, qty: Fx) {
+        match aggressor {
+            Side::Sell => self.bid_ceiling = Some(self.bid_ceiling.map_or(price, |c| c.min(price))),
+            Side::Buy => self.ask_floor = Some(self.ask_floor.map_or(price, |f| f.max(price))),
+        }
+        *self
+            .levels
+            .entry((aggressor == Side::Buy, price))
+            .or_default() += qty.to_decimal();
+    }
+
+    /// Whether trades showed this level gone.
+    fn traded_away(&self, taker: Side, price: Fx) -> bool {
+        match taker {
+            Side::Sell => self.bid_ceiling.is_some_and(|c| price > c),
+            Side::Buy => self.ask_floor.is_some_and(|f| price < f),
+        }
     }
 
     /// Records a fill at `price` (a price of a book level, so exact in Fx).
@@ -121,7 +153,7 @@ pub(crate) fn walk(
             break;
         }
         let avail = q_fx.to_decimal() - taken.get(taker, p_fx);
-        if avail <= Decimal::ZERO {
+        if avail <= Decimal::ZERO || taken.traded_away(taker, p_fx) {
             continue;
         }
         let take = match want {
@@ -255,6 +287,13 @@ mod tests {
         // Sells take bids: unaffected.
         let w = walk(&b, &t, Side::Sell, None, Want::Base(d("1")), d("0.001"));
         assert_eq!(w.fills, vec![(d("99"), d("1"))]);
+        // A sell-aggressor trade at 98 for 0.5: the 99 bid is gone, 1.5
+        // is left at 98; asks are untouched.
+        t.trade(Side::Sell, fx("98"), fx("0.5"));
+        let w = walk(&b, &t, Side::Sell, None, Want::Base(d("3")), d("0.001"));
+        assert_eq!(w.fills, vec![(d("98"), d("1.5"))]);
+        let w = walk(&b, &t, Side::Buy, None, Want::Base(d("0.1")), d("0.001"));
+        assert_eq!(w.fills, vec![(d("102"), d("0.1"))]);
         let mut b2 = b.clone();
         b2.last_update_id = 11;
         t.sync(&b2);

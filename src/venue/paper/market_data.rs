@@ -1,5 +1,6 @@
-//! Market data drives the venue: trades fill resting orders (queue-aware)
-//! and trigger stops; depth changes shrink the queue ahead.
+//! Market data drives the venue: trades fill resting orders (queue-aware),
+//! trigger stops and mark the liquidity they consumed (see `book_walk`);
+//! depth changes shrink the queue ahead.
 
 use super::PaperVenue;
 use crate::domain::{Millis, Side, Trade};
@@ -16,6 +17,9 @@ impl PaperVenue {
         self.out.clear();
         let price = t.price.to_decimal();
         self.state.last_price.insert(t.symbol.clone(), price);
+        let taken = self.taken.entry(t.symbol.clone()).or_default();
+        taken.sync(book);
+        taken.trade(t.aggressor, t.price, t.qty);
         self.maker_fills(&t.symbol, price, t.qty.to_decimal(), t.aggressor, now);
         self.trigger_stops(&t.symbol, price, book, now);
         self.finish(now)

@@ -8,8 +8,9 @@
 //! * **Taking** (MARKET, crossing LIMIT, triggered stops): walk the
 //!   opposite side level by level at each level's price (taker fee).
 //!   MARKET and IOC leftovers expire; FOK fills completely or not at all;
-//!   GTC leftovers rest. Liquidity taken is remembered for the same book
-//!   state (see `book_walk`).
+//!   GTC leftovers rest. Until the next depth update, levels our orders
+//!   took, and levels public trades show consumed (a sell print at `X`:
+//!   no bids above `X`), are not offered again (see `book_walk`).
 //! * **Resting** (maker fee): an order records the book's quantity at its
 //!   price when it starts resting (`queue_ahead`; 0 when it improves the
 //!   best price). Only trades fill it, never a touch or a depth change:

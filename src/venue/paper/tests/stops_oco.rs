@@ -79,11 +79,13 @@ fn stop_loss_sell_triggers_on_the_last_price_then_takes_as_limit() {
     assert!(v
         .on_trade(&trade("29999.6", "1", Sell), &book(), 3)
         .is_empty());
+    // The book still shows bids at 29999.99 and .98, but the sell trade at
+    // 29999.5 that triggers the stop proves they are gone: it takes 29999.
     let ev = v.on_trade(&trade("29999.5", "1", Sell), &book(), 4);
-    assert_eq!(summary(&ev), vec![row("TRADE", Filled, "0.5", "29999.99")]);
+    assert_eq!(summary(&ev), vec![row("TRADE", Filled, "0.5", "29999")]);
     let r = execs(&ev)[0];
     assert!(!r.is_maker);
-    assert_eq!(r.commission, d("29.99999"), "taker 0.2 % of 14999.995");
+    assert_eq!(r.commission, d("29.999"), "taker 0.2 % of 14999.5");
     assert_eq!(funds(&v, "BTC"), (d("1.5"), d("0")));
     check_locks(&v);
 }
@@ -117,6 +119,30 @@ fn a_stop_that_would_trigger_now_is_rejected() {
         PaperReject::would_trigger()
     );
     assert_eq!(funds(&v, "USDT"), (d("100000"), d("0")));
+}
+
+#[test]
+fn a_stop_triggered_beyond_the_book_rests_at_its_limit() {
+    let mut v = traded();
+    let req = stop("sl", OrderType::StopLossLimit, Buy, "30100", "30110", "0.1");
+    v.place(&req, &book(), 2).unwrap();
+    // The buy at 30100 shows every ask of the stale book gone.
+    assert!(v.on_trade(&trade("30100", "1", Buy), &book(), 3).is_empty());
+    let o = v.order("sl").unwrap();
+    assert!(o.working && o.executed_qty.is_zero());
+    assert_eq!(funds(&v, "USDT").1, d("3011"));
+    // The next diff brings the book back, but a resting order only fills
+    // from trades: a buy print at its price is a touch, a sell print fills.
+    v.on_depth("BTCUSDT", &book());
+    assert!(v
+        .on_trade(&trade("30110", "0.05", Buy), &book(), 4)
+        .is_empty());
+    let ev = v.on_trade(&trade("30109", "0.05", Sell), &book(), 5);
+    assert_eq!(
+        summary(&ev),
+        vec![row("TRADE", PartiallyFilled, "0.05", "30110")]
+    );
+    check_locks(&v);
 }
 
 #[test]
@@ -202,16 +228,18 @@ fn oco_stop_trigger_expires_the_limit_leg_and_inherits_the_lock() {
         (d("96989"), d("3011")),
         "the higher leg's price"
     );
-    let ev = v.on_trade(&trade("30100", "1", Buy), &book(), 3);
+    let moved = book_of(&[("30099", "1")], &[("30105", "1")], 101);
+    v.on_depth("BTCUSDT", &moved);
+    let ev = v.on_trade(&trade("30100", "1", Buy), &moved, 3);
     assert_eq!(
         summary(&ev),
         vec![
             row("EXPIRED", Expired, "0", "0"),
-            row("TRADE", Filled, "0.1", "30000")
+            row("TRADE", Filled, "0.1", "30105")
         ]
     );
     assert_eq!(execs(&ev)[0].client_order_id, "tp");
-    assert_eq!(funds(&v, "USDT"), (d("97000"), d("0")));
+    assert_eq!(funds(&v, "USDT"), (d("96989.5"), d("0")));
     check_locks(&v);
 }
 
