@@ -81,25 +81,25 @@ impl PaperVenue {
         let Some(o) = st.open.get_mut(&oid) else {
             return;
         };
-        let amount = price * qty;
+        let amount = (price * qty).normalize();
         let (fee, fee_asset) = match o.side {
             Side::Buy => {
                 st.ledger.spend_locked(&quote, amount);
-                o.locked = (o.locked - amount).max(Decimal::ZERO);
+                o.locked = (o.locked - amount).max(Decimal::ZERO).normalize();
                 let fee = commission(qty, rate);
                 st.ledger.credit(&base, qty - fee);
                 (fee, base)
             }
             Side::Sell => {
                 st.ledger.spend_locked(&base, qty);
-                o.locked = (o.locked - qty).max(Decimal::ZERO);
+                o.locked = (o.locked - qty).max(Decimal::ZERO).normalize();
                 let fee = commission(amount, rate);
                 st.ledger.credit(&quote, amount - fee);
                 (fee, quote)
             }
         };
-        o.executed_qty += qty;
-        o.cum_quote += amount;
+        o.executed_qty = (o.executed_qty + qty).normalize();
+        o.cum_quote = (o.cum_quote + amount).normalize();
         o.updated_ms = now;
         let filled = done || (!o.qty.is_zero() && o.remaining().is_zero());
         o.status = if filled {
@@ -143,7 +143,7 @@ impl PaperVenue {
             let extra = o.locked - need;
             let asset = self.lock_asset(&o.symbol, o.side);
             if let Some(o) = self.state.open.get_mut(&oid) {
-                o.locked = need;
+                o.locked = need.normalize();
             }
             self.state.ledger.unlock(&asset, extra);
         }

@@ -35,8 +35,8 @@ impl Ledger {
         let mut l = Ledger::default();
         for b in balances {
             let f = l.assets.entry(b.asset.clone()).or_default();
-            f.free += b.free.max(Decimal::ZERO);
-            f.locked += b.locked.max(Decimal::ZERO);
+            f.free = (f.free + b.free.max(Decimal::ZERO)).normalize();
+            f.locked = (f.locked + b.locked.max(Decimal::ZERO)).normalize();
         }
         l
     }
@@ -64,8 +64,8 @@ impl Ledger {
             return Ok(());
         }
         let f = self.entry(asset);
-        f.free -= amount;
-        f.locked += amount;
+        f.free = (f.free - amount).normalize();
+        f.locked = (f.locked + amount).normalize();
         Ok(())
     }
 
@@ -76,8 +76,8 @@ impl Ledger {
         }
         let amount = self.clamp_locked(asset, amount, "unlock");
         let f = self.entry(asset);
-        f.locked -= amount;
-        f.free += amount;
+        f.locked = (f.locked - amount).normalize();
+        f.free = (f.free + amount).normalize();
     }
 
     /// Removes `amount` from locked (paid away in a fill).
@@ -86,7 +86,8 @@ impl Ledger {
             return;
         }
         let amount = self.clamp_locked(asset, amount, "spend");
-        self.entry(asset).locked -= amount;
+        let f = self.entry(asset);
+        f.locked = (f.locked - amount).normalize();
     }
 
     /// Adds `amount` to free (received in a fill, net of commission).
@@ -94,7 +95,8 @@ impl Ledger {
         if amount <= Decimal::ZERO {
             return;
         }
-        self.entry(asset).free += amount;
+        let f = self.entry(asset);
+        f.free = (f.free + amount).normalize();
     }
 
     fn clamp_locked(&self, asset: &str, amount: Decimal, what: &str) -> Decimal {

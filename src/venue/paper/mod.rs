@@ -124,6 +124,42 @@ pub struct PaperSymbol {
     pub base: String,
     pub quote: String,
     pub filters: SymbolFilters,
+    /// exchangeInfo status is TRADING (else orders get "Market is closed.").
+    pub trading: bool,
+    /// MAX_NUM_ALGO_ORDERS: open stop orders allowed (`filters` lacks it).
+    pub max_algo_orders: Option<u32>,
+}
+
+impl PaperSymbol {
+    pub fn new(symbol: &str, base: &str, quote: &str, filters: SymbolFilters) -> Self {
+        PaperSymbol {
+            symbol: symbol.to_string(),
+            base: base.to_string(),
+            quote: quote.to_string(),
+            filters,
+            trading: true,
+            max_algo_orders: None,
+        }
+    }
+
+    /// From one exchangeInfo symbol.
+    pub fn from_info(info: &SymbolInfo) -> Self {
+        let algo = info.filters.iter().find_map(|f| {
+            (f.get("filterType")?.as_str()? == "MAX_NUM_ALGO_ORDERS")
+                .then(|| f.get("maxNumAlgoOrders")?.as_u64())
+                .flatten()
+        });
+        PaperSymbol {
+            trading: info.status.is_empty() || info.status == "TRADING",
+            max_algo_orders: algo.map(|n| n as u32),
+            ..Self::new(
+                &info.symbol,
+                &info.base,
+                &info.quote,
+                SymbolFilters::from_json(&info.filters),
+            )
+        }
+    }
 }
 
 /// Everything that must survive a restart: balances, orders, id counters,
@@ -177,24 +213,12 @@ impl PaperVenue {
 
     /// Registers a tradable symbol from exchangeInfo.
     pub fn add_symbol(&mut self, info: &SymbolInfo) {
-        self.add_symbol_with(
-            &info.symbol,
-            &info.base,
-            &info.quote,
-            SymbolFilters::from_json(&info.filters),
-        );
+        self.add_paper_symbol(PaperSymbol::from_info(info));
     }
 
-    pub fn add_symbol_with(&mut self, symbol: &str, base: &str, quote: &str, f: SymbolFilters) {
-        self.symbols.insert(
-            symbol.to_string(),
-            PaperSymbol {
-                symbol: symbol.to_string(),
-                base: base.to_string(),
-                quote: quote.to_string(),
-                filters: f,
-            },
-        );
+    /// Registers (or replaces, e.g. after a filter change) a symbol.
+    pub fn add_paper_symbol(&mut self, s: PaperSymbol) {
+        self.symbols.insert(s.symbol.clone(), s);
     }
 
     pub fn symbol(&self, symbol: &str) -> Option<&PaperSymbol> {

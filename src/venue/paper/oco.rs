@@ -53,6 +53,18 @@ impl PaperVenue {
         );
         let mut limit = self.check(&limit_req, book)?;
         let mut stop = self.check(&stop_req, book)?;
+        // An OCO adds two orders to MAX_NUM_ORDERS.
+        let open_here = self
+            .state
+            .open
+            .values()
+            .filter(|o| o.symbol == req.symbol)
+            .count() as u32;
+        if let Some(max) = self.symbols[&req.symbol].filters.max_num_orders {
+            if open_here + 2 > max {
+                return Err(PaperReject::filter("MAX_NUM_ORDERS"));
+            }
+        }
         let (lp, sp) = (limit.price, stop.stop_price);
         let ordered = match (req.side, self.reference_price(&req.symbol, book)) {
             (Side::Sell, Some(last)) => lp > last && last > sp,

@@ -150,7 +150,7 @@ impl PaperOrder {
             exec_type: "TRADE".into(),
             last_qty: t.qty,
             last_price: t.price,
-            last_quote: t.price * t.qty,
+            last_quote: (t.price * t.qty).normalize(),
             commission: t.commission,
             commission_asset: Some(t.commission_asset.clone()),
             trade_id: t.trade_id,

@@ -189,6 +189,9 @@ impl PaperVenue {
                 "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[a-zA-Z0-9-_]{1,36}$'.",
             ));
         }
+        if !sym.trading {
+            return Err(PaperReject::new(-2010, "Market is closed."));
+        }
         if self.is_open_client_id(&req.symbol, &req.client_order_id) {
             return Err(PaperReject::duplicate());
         }
@@ -248,6 +251,21 @@ impl PaperVenue {
         let reference = self.reference_price(&req.symbol, book);
         let v = validate(&sym.filters, draft, reference, open_here)
             .map_err(|r| PaperReject::filter(r.filter))?;
+        let algo = matches!(
+            req.kind,
+            OrderType::StopLossLimit | OrderType::TakeProfitLimit
+        );
+        if let (true, Some(max)) = (algo, sym.max_algo_orders) {
+            let open_algo = self
+                .state
+                .open
+                .values()
+                .filter(|o| o.symbol == req.symbol && o.is_stop())
+                .count() as u32;
+            if open_algo >= max {
+                return Err(PaperReject::filter("MAX_NUM_ALGO_ORDERS"));
+            }
+        }
         let z = Decimal::ZERO;
         Ok(PaperOrder {
             order_id: 0,

@@ -331,3 +331,48 @@ fn restored_state_continues_identically() {
     assert_eq!(a.snapshot(), b.snapshot());
     check_locks(&b);
 }
+
+#[test]
+fn algo_order_and_order_count_limits_and_closed_markets() {
+    let mut v = traded();
+    for i in 0..5 {
+        let req = stop(
+            &format!("s{i}"),
+            OrderType::StopLossLimit,
+            Sell,
+            "29000",
+            "28990",
+            "0.01",
+        );
+        v.place(&req, &book(), 2).unwrap();
+    }
+    let req = stop(
+        "s5",
+        OrderType::StopLossLimit,
+        Sell,
+        "29000",
+        "28990",
+        "0.01",
+    );
+    let e = v.place(&req, &book(), 2).unwrap_err();
+    assert_eq!(
+        (e.code, e.msg.as_str()),
+        (-1013, "Filter failure: MAX_NUM_ALGO_ORDERS")
+    );
+    // An OCO needs room for two orders.
+    let mut s = v.symbol("BTCUSDT").unwrap().clone();
+    s.filters.max_num_orders = Some(5);
+    v.add_paper_symbol(s.clone());
+    v.cancel("BTCUSDT", "s0", 3).unwrap();
+    let e = v
+        .place_oco(&oco(Sell, "30100", "29900", "29890", "0.1"), &book(), 4)
+        .unwrap_err();
+    assert_eq!(e.msg, "Filter failure: MAX_NUM_ORDERS");
+    s.trading = false;
+    v.add_paper_symbol(s);
+    let e = v
+        .place(&limit("x", Buy, "29000", "0.01"), &book(), 5)
+        .unwrap_err();
+    assert_eq!((e.code, e.msg.as_str()), (-2010, "Market is closed."));
+    check_locks(&v);
+}
