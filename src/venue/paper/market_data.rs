@@ -30,7 +30,8 @@ impl PaperVenue {
     /// `queue_ahead`, orders ahead were cancelled, so the queue shrinks to
     /// that quantity. Growth is ignored: new orders queue behind ours. The
     /// liquidity our taker orders took is forgotten, as the exchange's book
-    /// never knew of it.
+    /// never knew of it. Call it after every applied diff and after a
+    /// resync snapshot.
     pub fn on_depth(&mut self, symbol: &str, book: &OrderBook) {
         self.taken
             .entry(symbol.to_string())

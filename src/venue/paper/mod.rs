@@ -20,15 +20,22 @@
 //!     `queue_ahead`, and only the rest fills it;
 //!   - a trade's quantity fills our orders at most once in total (they are
 //!     not in the real book, so they don't count in each other's queue);
-//!   - fills are at the order's own price, up to the trade's quantity.
+//!   - fills are at the order's own price, up to the trade's quantity;
 //!   - cancellations ahead: when the book's quantity at the price drops
 //!     below `queue_ahead`, the queue shrinks to it (`on_depth`); growth is
 //!     ignored (new orders join behind). A depth update that already
 //!     contains a trade's volume and arrives before that trade can make the
-//!     queue shrink twice for it: fills can come at most one trade early.
+//!     queue shrink twice for it, so a fill can come early by at most that
+//!     trade's quantity (on the real capture trades come first).
 //! * **Stops** trigger on the last trade price with Binance's directions
-//!   and then behave as their LIMIT; one that would trigger at placement is
-//!   rejected as Binance does.
+//!   (stop-loss: buy at `last >= stop`, sell at `last <= stop`; take-profit
+//!   the other way) and then behave as their LIMIT; the triggering trade
+//!   does not also fill them as makers. One that would trigger at
+//!   placement (last price, else the book's mid) is rejected as Binance
+//!   does.
+//! * **OCO**: a LIMIT_MAKER leg and a STOP_LOSS_LIMIT leg under one lock; a
+//!   fill of either (even partial) or the stop's trigger expires the other
+//!   (EXPIRED, as Binance reports it) with listStatus ALL_DONE.
 //! * **Balances**: orders lock what they may pay: `price * qty` of quote for
 //!   a limit buy, `qty` of base for a sell, the exact cost of a market order
 //!   (its walk is known before it executes). Fills pay out of the lock; a
@@ -36,6 +43,13 @@
 //!   comes out of the asset received (base for a buyer, quote for a
 //!   seller), rounded up to 8 decimals. Cancel and expiry unlock the rest.
 //! * Our own orders never match each other (self-trade is not modelled).
+//!
+//! The engine's side of the contract: `on_depth` after every applied diff
+//! (and after a resync snapshot) with the book after it, `on_trade` for
+//! every trade with the current book, `place` only while the book is live;
+//! the venue cannot tell a stale book from a live one. Cancel reports
+//! carry the order's own id in both `client_order_id` and
+//! `orig_client_order_id` (Binance puts the cancel request's id in `c`).
 
 mod book_walk;
 mod exec;
