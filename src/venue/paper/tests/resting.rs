@@ -144,3 +144,21 @@ fn an_improving_price_has_no_queue_and_a_trade_fills_our_orders_once() {
     );
     check_locks(&v);
 }
+
+#[test]
+fn a_partly_filled_order_cancels_with_its_fills_kept() {
+    let mut v = resting_buy();
+    let b = book();
+    v.on_trade(&trade("29999.98", "0.1", Sell), &b, 6);
+    let ev = v.cancel("BTCUSDT", "b", 7).unwrap();
+    let r = execs(&ev)[0];
+    assert_eq!((r.status, r.cum_qty), (OrderStatus::Canceled, d("0.1")));
+    assert_eq!(r.cum_quote, d("2999.999"));
+    assert_eq!(funds(&v, "USDT"), (d("100000") - d("2999.999"), d("0")));
+    assert_eq!(funds(&v, "BTC"), (d("2.0999"), d("0")));
+    let AccountEvent::Balances { balances, .. } = ev.last().unwrap() else {
+        panic!("balances after the cancel")
+    };
+    assert_eq!(balances[0].asset, "USDT");
+    check_locks(&v);
+}
