@@ -19,3 +19,4 @@ pub mod sim;
 pub mod text;
 pub mod trading;
 pub mod ui;
+pub mod venue;
