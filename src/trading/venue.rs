@@ -6,8 +6,7 @@
 //! processes one event at a time and never waits on the network.
 
 use super::account::{AccountEvent, Balance, Fill, OcoRequest, OrderRequest};
-use crate::domain::Millis;
-use crate::exchange::wire::StreamEvent;
+use crate::domain::{Millis, Trade};
 use crate::market::MarketState;
 use crate::trading::order::Order;
 
@@ -61,7 +60,12 @@ pub enum VenueEvent {
 pub trait Venue: Send {
     /// "paper", "Binance testnet", ...
     fn name(&self) -> String;
-    fn request(&mut self, r: VenueRequest, now_ms: Millis);
-    /// Market data, for venues that fill locally; exchange venues ignore it.
-    fn on_market(&mut self, _ev: &StreamEvent, _market: &MarketState, _now_ms: Millis) {}
+    /// `market` is the engine's current market (paper venues fill
+    /// against its book; exchange venues ignore it).
+    fn request(&mut self, r: VenueRequest, market: &MarketState, now_ms: Millis);
+    /// The book of `market` changed (after a diff or a resync), for venues
+    /// that fill locally.
+    fn on_book(&mut self, _market: &MarketState, _now_ms: Millis) {}
+    /// A public trade of `market`'s symbol, for venues that fill locally.
+    fn on_trade(&mut self, _trade: &Trade, _market: &MarketState, _now_ms: Millis) {}
 }

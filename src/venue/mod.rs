@@ -2,3 +2,4 @@
 //! live book and trade stream; the exchange venue lives with `exchange/`.
 
 pub mod paper;
+pub mod paper_adapter;
