@@ -1,8 +1,10 @@
 //! Text formatting shared by the panes. Prices and quantities are formatted
-//! from exact [`Fx`] values with the symbol's decimals, never through f64.
+//! from exact [`Fx`] / [`Decimal`] values with the symbol's decimals, never
+//! through f64.
 
 use crate::fixed::Fx;
 use crate::text::sanitize;
+use rust_decimal::Decimal;
 
 /// `+1.50` / `-1.50` / `0.00`: an explicit sign so direction reads without
 /// colour.
@@ -59,8 +61,42 @@ pub fn signed_ms(v: i64) -> String {
 
 /// A volume (a `Decimal`, since sums can exceed `Fx`) with exactly `dp`
 /// decimals, truncated like [`Fx::fmt_dp`].
-pub fn volume(v: rust_decimal::Decimal, dp: u32) -> String {
-    format!("{:.*}", dp as usize, v.trunc_with_scale(dp))
+pub fn volume(v: Decimal, dp: u32) -> String {
+    dec(v, dp)
+}
+
+/// Exactly `dp` decimals, truncated toward zero like [`Fx::fmt_dp`]; a
+/// value that truncates to zero prints without a sign.
+pub fn dec(v: Decimal, dp: u32) -> String {
+    let t = v.trunc_with_scale(dp);
+    let t = if t.is_zero() { Decimal::ZERO } else { t };
+    format!("{:.*}", dp as usize, t)
+}
+
+/// `+1.50` / `-1.50` / `0.00`: money direction that reads without colour.
+pub fn signed_dec(v: Decimal, dp: u32) -> String {
+    let s = dec(v, dp);
+    if v.trunc_with_scale(dp) > Decimal::ZERO {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// At most `max_dp` decimals, trailing zeros dropped (fees, balances of
+/// assets whose precision is not known here).
+pub fn trim(v: Decimal, max_dp: u32) -> String {
+    let t = v.trunc_with_scale(max_dp).normalize();
+    if t.is_zero() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
+/// A fee rate as a percentage: `0.001` -> `0.1%`.
+pub fn rate_pct(rate: Decimal) -> String {
+    format!("{}%", trim(rate * Decimal::ONE_HUNDRED, 6))
 }
 
 #[cfg(test)]
@@ -79,6 +115,20 @@ mod tests {
         assert_eq!(signed_plain(fx("0.204")), "+0.204");
         assert_eq!(mid(fx("100.01"), fx("100.02"), 2), "100.015");
         assert_eq!(mid(fx("100.01"), fx("100.03"), 2), "100.02");
+    }
+
+    #[test]
+    fn decimals_are_exact_and_signed() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(dec(d("61837.629"), 2), "61837.62");
+        assert_eq!(dec(d("0.5"), 5), "0.50000");
+        assert_eq!(dec(d("-0.001"), 2), "0.00");
+        assert_eq!(signed_dec(d("12.345"), 2), "+12.34");
+        assert_eq!(signed_dec(d("-5"), 2), "-5.00");
+        assert_eq!(signed_dec(d("0.001"), 2), "0.00");
+        assert_eq!(trim(d("0.061837620"), 8), "0.06183762");
+        assert_eq!(trim(d("0"), 8), "0");
+        assert_eq!(rate_pct(d("0.00075")), "0.075%");
     }
 
     #[test]
