@@ -10,7 +10,7 @@ use crate::ui::format::dec;
 use crate::ui::keymap::KeyAction;
 use crate::ui::state::UiState;
 use crate::ui::Action;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Longest confirmation text typed in the LIVE review.
 const MAX_TYPED: usize = 32;
@@ -147,7 +147,10 @@ fn review(t: &mut TicketState, view: &View) {
 fn review_key(ui: &mut UiState, action: KeyAction, key: &KeyEvent, view: &View) -> Option<Action> {
     let t = ui.ticket.as_mut()?;
     let r = t.review.as_mut()?;
-    if let (true, KeyCode::Char(c)) = (r.needs_symbol(), key.code) {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if let (true, true, KeyCode::Char(c)) = (r.needs_symbol(), plain, key.code) {
         if matches!(action, KeyAction::Send | KeyAction::ReviewBack) {
             type_char(ui, c);
             return None;
