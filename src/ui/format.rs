@@ -94,6 +94,40 @@ pub fn trim(v: Decimal, max_dp: u32) -> String {
     }
 }
 
+/// Word-wraps `s` into lines of at most `width` characters (a word longer
+/// than the line is cut), so a refusal's nearest valid value is not lost
+/// off the edge of an overlay.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let mut word: String = word.to_string();
+        loop {
+            let (cl, wl) = (cur.chars().count(), word.chars().count());
+            if cl > 0 && cl + 1 + wl <= width {
+                cur.push(' ');
+                cur.push_str(&word);
+                break;
+            }
+            if cl > 0 {
+                out.push(std::mem::take(&mut cur));
+            }
+            if wl <= width {
+                cur = word;
+                break;
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            out.push(head);
+        }
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// A fee rate as a percentage: `0.001` -> `0.1%`.
 pub fn rate_pct(rate: Decimal) -> String {
     format!("{}%", trim(rate * Decimal::ONE_HUNDRED, 6))
@@ -129,6 +163,13 @@ mod tests {
         assert_eq!(trim(d("0.061837620"), 8), "0.06183762");
         assert_eq!(trim(d("0"), 8), "0");
         assert_eq!(rate_pct(d("0.00075")), "0.075%");
+    }
+
+    #[test]
+    fn wraps_words() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
     }
 
     #[test]

@@ -161,11 +161,12 @@ fn market_row(body: Rect) -> Vec<(Pane, Rect)> {
     ]
 }
 
-/// Full layout: open orders | history | account, widest first since the
-/// order table has the most columns.
+/// Full layout: open orders | history | account. History is the widest
+/// (fills carry fee and maker/taker); open orders drop time and filled
+/// (the status says PARTIAL) before symbol, side, price and quantity.
 fn account_row(r: Rect) -> Vec<(Pane, Rect)> {
-    let orders_w = r.width * 36 / 100;
-    let history_w = r.width * 34 / 100;
+    let orders_w = r.width * 34 / 100;
+    let history_w = r.width * 36 / 100;
     let account_w = r.width - orders_w - history_w;
     vec![
         (Pane::Orders, Rect::new(r.x, r.y, orders_w, r.height)),

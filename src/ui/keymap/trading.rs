@@ -139,14 +139,14 @@ pub static TRADING_BINDINGS: &[Binding] = &[
         &[key(KeyCode::Enter), ch('y')],
         C::Review,
         A::Send,
-        "Send the order (LIVE: type the symbol first; y is text there)",
+        "Send the order (LIVE: type the symbol first)",
         Some("send"),
     ),
     bind(
         &[key(KeyCode::Esc), ch('n'), ctrl('g')],
         C::Review,
         A::ReviewBack,
-        "Back to the ticket (LIVE: n is text)",
+        "Back to the ticket (in LIVE, y/n are text)",
         Some("back"),
     ),
     bind(

@@ -29,26 +29,31 @@ fn position_lines<'a>(ui: &UiState, view: &View, p: &PositionRow) -> [Line<'a>; 
         trim(p.qty, 8)
     };
     let mark = p.mark.map_or("-".into(), |m| price(view, &p.symbol, m));
-    let first = Line::from(vec![
-        Span::styled(format!("{sym} "), t.title()),
-        Span::raw(format!("{q} @ {}", price(view, &p.symbol, p.avg_entry))),
-        Span::styled("  mark ", t.dim()),
-        Span::raw(mark),
-    ]);
+    let mut first = vec![Span::styled(format!("{sym} "), t.title())];
+    if p.qty.is_zero() {
+        first.push(Span::styled("flat", t.dim()));
+    } else {
+        first.extend([
+            Span::raw(format!("{q} @ {}", price(view, &p.symbol, p.avg_entry))),
+            Span::styled(" mark ", t.dim()),
+            Span::raw(mark),
+        ]);
+    }
     let second = Line::from(vec![
         Span::styled("  unreal ", t.dim()),
         Span::styled(
             money(view, &p.symbol, p.unrealized_pnl),
             pnl_style(t, p.unrealized_pnl),
         ),
-        Span::styled("  real ", t.dim()),
+        Span::styled(" real ", t.dim()),
         Span::styled(
             money(view, &p.symbol, p.realized_pnl),
             pnl_style(t, p.realized_pnl),
         ),
-        Span::styled("  fees ", t.dim()),
+        Span::styled(" fees ", t.dim()),
         Span::raw(trim(p.fees, 8)),
     ]);
+    let first = Line::from(first);
     [first, second]
 }
 

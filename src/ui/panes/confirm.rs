@@ -4,11 +4,12 @@
 use super::plain_block;
 use crate::engine::View;
 use crate::text::sanitize;
+use crate::ui::format::wrap;
 use crate::ui::state::{Confirm, UiState};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
@@ -75,12 +76,13 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
         Span::styled(format!(" {badge} "), t.badge(view.mode)),
         Span::raw(format!("  venue: {venue}")),
     ])];
+    let w = screen.width.saturating_sub(4).min(78);
     lines.push(Line::default());
-    lines.extend(
-        body.into_iter()
-            .filter(|l| !l.is_empty())
-            .map(|l| Line::from(Span::styled(l, t.title()))),
-    );
+    for l in body.iter().filter(|l| !l.is_empty()) {
+        for part in wrap(l, w.saturating_sub(2) as usize) {
+            lines.push(Line::from(Span::styled(part, t.title())));
+        }
+    }
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled("y", t.accent()),
@@ -88,7 +90,6 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
         Span::styled("n", t.accent()),
         Span::styled("/Esc no", t.dim()),
     ]));
-    let w = screen.width.saturating_sub(4).min(78);
     let h = (lines.len() as u16 + 2).min(screen.height);
     let area = Rect::new(
         screen.x + (screen.width - w) / 2,
@@ -102,5 +103,5 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -77,8 +77,8 @@ fn fill_cells(ui: &UiState, view: &View, f: &Fill) -> Vec<Cell> {
 fn trip_cols() -> Vec<Col> {
     vec![
         col("Trips", false, 10),
-        col("Symbol", false, 2),
-        col("Qty", true, 5),
+        col("Symbol", false, 6),
+        col("Qty", true, 3),
         col("Entry", true, 6),
         col("Exit", true, 6),
         col("P&L", true, 9),

@@ -71,13 +71,13 @@ pub fn qty(view: &View, symbol: &str, v: rust_decimal::Decimal) -> String {
 /// Columns shared with the history pane's order list.
 pub fn order_cols() -> Vec<Col> {
     vec![
-        col("Time", false, 3),
-        col("Symbol", false, 1),
+        col("Time", false, 2),
+        col("Symbol", false, 6),
         col("Side", false, 9),
-        col("Type", false, 4),
+        col("Type", false, 5),
         col("Price", true, 8),
         col("Qty", true, 7),
-        col("Filled", true, 5),
+        col("Filled", true, 4),
         col("Status", false, 6),
     ]
 }

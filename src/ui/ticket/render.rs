@@ -8,7 +8,7 @@ use crate::config::Mode;
 use crate::domain::Side;
 use crate::engine::{TradingView, View};
 use crate::text::sanitize;
-use crate::ui::format::{dec, rate_pct, trim};
+use crate::ui::format::{dec, rate_pct, trim, wrap};
 use crate::ui::panes::plain_block;
 use crate::ui::state::UiState;
 use crate::ui::theme::Theme;
@@ -128,12 +128,14 @@ fn field_line<'a>(
     (Line::from(spans), cursor)
 }
 
+/// The preview under the fields; messages wrap to `width`.
 fn preview_lines<'a>(
     t: &Theme,
     view: &View,
     tv: &TradingView,
     tk: &TicketState,
     p: &Preview,
+    width: usize,
 ) -> Vec<Line<'a>> {
     let (pd, qd) = (view.price_decimals, view.qty_decimals);
     let quote = sanitize(&tv.quote_asset);
@@ -175,28 +177,32 @@ fn preview_lines<'a>(
                 .map_or("-".into(), |f| fee_text(f, &tv.quote_asset)),
         )],
     ));
-    let filters = match &p.filters {
-        Some(Ok(())) => Span::styled("OK", t.up()),
-        Some(Err(e)) => Span::styled(format!("REFUSED {}", sanitize(e)), t.error()),
-        None => Span::styled("not checked yet", t.dim()),
+    let (filters, st) = match &p.filters {
+        Some(Ok(())) => ("OK".to_string(), t.up()),
+        Some(Err(e)) => (format!("REFUSED {}", sanitize(e)), t.error()),
+        None => ("not checked yet".to_string(), t.dim()),
     };
-    out.push(row(t, "Filters", vec![filters]));
+    let mut msg = |label: &str, text: String, st: Style| {
+        for (i, l) in wrap(&text, width.saturating_sub(LABEL))
+            .into_iter()
+            .enumerate()
+        {
+            out.push(row(
+                t,
+                if i == 0 { label } else { "" },
+                vec![Span::styled(l, st)],
+            ));
+        }
+    };
+    msg("Filters", filters, st);
     for prob in &p.problems {
-        out.push(row(t, "", vec![Span::styled(sanitize(prob), t.warn())]));
+        msg("", sanitize(prob), t.warn());
     }
     for w in &p.warnings {
-        out.push(row(
-            t,
-            "",
-            vec![Span::styled(format!("note: {}", sanitize(w)), t.dim())],
-        ));
+        msg("", format!("note: {}", sanitize(w)), t.dim());
     }
     if let Some(e) = &tk.error {
-        out.push(row(
-            t,
-            "",
-            vec![Span::styled(format!("ERROR: {}", sanitize(e)), t.error())],
-        ));
+        msg("", format!("ERROR: {}", sanitize(e)), t.error());
     }
     out
 }
@@ -243,9 +249,16 @@ fn ticket(
         crate::ui::panes::hline(ui).repeat(60),
         t.dim(),
     )));
-    lines.extend(preview_lines(t, view, tv, tk, &p));
-
     let w = screen.width.saturating_sub(4).min(76);
+    lines.extend(preview_lines(
+        t,
+        view,
+        tv,
+        tk,
+        &p,
+        w.saturating_sub(2) as usize,
+    ));
+
     let h = lines.len() as u16 + 2;
     let area = centred(screen, w, h);
     let badge = view.mode.map_or("----", |m| m.badge());
@@ -371,13 +384,13 @@ fn review(
             t.warn(),
         ))),
     }
-    if let Some(e) = &r.error {
-        lines.push(Line::from(Span::styled(
-            format!("ERROR: {}", sanitize(e)),
-            t.error(),
-        )));
-    }
     let w = screen.width.saturating_sub(4).min(72);
+    if let Some(e) = &r.error {
+        let text = format!("ERROR: {}", sanitize(e));
+        for l in wrap(&text, w.saturating_sub(2) as usize) {
+            lines.push(Line::from(Span::styled(l, t.error())));
+        }
+    }
     let h = lines.len() as u16 + 2;
     let area = centred(screen, w, h);
     let (border, title, hint) = if live {
