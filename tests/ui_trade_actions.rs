@@ -56,6 +56,30 @@ fn c_cancels_the_selected_order_after_a_confirmation() {
 }
 
 #[test]
+fn the_selection_follows_the_order_when_a_new_one_arrives_above() {
+    let (mut v, mut u) = (view_trading(), ui());
+    u.focus = Pane::Orders;
+    handle_key(&mut u, ch('j'), &v);
+    assert_eq!(u.orders_sel_id.as_deref(), Some("tt-man-2"));
+    // A new order arrives (newest first): tt-man-2 moves down a row.
+    let tv = v.trading.as_mut().unwrap();
+    let mut newer = tv.open_orders[0].clone();
+    newer.client_order_id = "tt-man-9".into();
+    tv.open_orders.insert(0, newer);
+    handle_key(&mut u, ch('c'), &v);
+    assert!(
+        matches!(&u.confirm, Some(Confirm::Cancel { client_order_id, .. }) if client_order_id == "tt-man-2")
+    );
+    // Once the selected order is gone, the row stays and takes the next.
+    handle_key(&mut u, ch('n'), &v);
+    v.trading.as_mut().unwrap().open_orders.remove(2);
+    handle_key(&mut u, ch('c'), &v);
+    assert!(
+        matches!(&u.confirm, Some(Confirm::Cancel { client_order_id, .. }) if client_order_id == "tt-man-3")
+    );
+}
+
+#[test]
 fn shift_c_cancels_all_of_the_symbol_after_a_confirmation() {
     let (v, mut u) = (view_trading(), ui());
     u.focus = Pane::Orders;

@@ -81,9 +81,16 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         KeyAction::Freeze => ui.toggle_freeze(ui.focus, view),
         KeyAction::Maximise => ui.maximised = !ui.maximised,
         KeyAction::ScrollUp | KeyAction::ScrollDown => {
+            let orders = view.trading.as_ref().map_or(&[][..], |t| &t.open_orders);
+            if ui.focus == Pane::Orders {
+                ui.sync_order_selection(orders);
+            }
             scroll(ui, action);
-            let open = view.trading.as_ref().map_or(0, |t| t.open_orders.len());
-            ui.orders_sel = ui.orders_sel.min(open.saturating_sub(1));
+            if ui.focus == Pane::Orders {
+                // Moved by row: the id follows the row.
+                ui.orders_sel_id = None;
+                ui.sync_order_selection(orders);
+            }
         }
         KeyAction::ScrollNewest => *scroll_slot(ui) = 0,
         KeyAction::ScrollOldest => *scroll_slot(ui) = usize::MAX / 2,

@@ -244,6 +244,9 @@ pub struct UiState {
     pub logs_scroll: usize,
     /// Selected row of the open orders pane (clamped when drawn and used).
     pub orders_sel: usize,
+    /// The selected order's client id: the selection follows the order when
+    /// new ones arrive above it, rather than sliding onto another.
+    pub orders_sel_id: Option<String>,
     /// The order ticket (and its review) while open.
     pub ticket: Option<TicketState>,
     /// A pending yes/no confirmation.
@@ -272,6 +275,7 @@ impl UiState {
             trades_scroll: 0,
             logs_scroll: 0,
             orders_sel: 0,
+            orders_sel_id: None,
             ticket: None,
             confirm: None,
             trade_msg: None,
@@ -294,6 +298,20 @@ impl UiState {
             || self.prompt.is_some()
             || self.ticket.is_some()
             || self.confirm.is_some()
+    }
+
+    /// Re-finds the selected order in `orders` (by id, else by clamped
+    /// row), remembers it, and returns its row.
+    pub fn sync_order_selection(&mut self, orders: &[crate::trading::order::Order]) -> usize {
+        let by_id = self
+            .orders_sel_id
+            .as_ref()
+            .and_then(|id| orders.iter().position(|o| &o.client_order_id == id));
+        self.orders_sel = by_id.unwrap_or(self.orders_sel.min(orders.len().saturating_sub(1)));
+        self.orders_sel_id = orders
+            .get(self.orders_sel)
+            .map(|o| o.client_order_id.clone());
+        self.orders_sel
     }
 
     /// Order entry is possible: not `--read-only` and the engine runs a

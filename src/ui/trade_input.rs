@@ -56,8 +56,8 @@ pub fn handle(ui: &mut UiState, action: KeyAction, view: &View) -> Option<Action
             }
         }
         KeyAction::CancelSelected => {
-            let n = tv.open_orders.len();
-            match tv.open_orders.get(ui.orders_sel.min(n.saturating_sub(1))) {
+            let row = ui.sync_order_selection(&tv.open_orders);
+            match tv.open_orders.get(row) {
                 Some(o) => {
                     ui.confirm = Some(Confirm::Cancel {
                         symbol: o.symbol.clone(),

@@ -115,7 +115,7 @@ pub fn render(frame: &mut Frame, area: Rect, ui: &mut UiState, view: &View) {
         .trading
         .as_ref()
         .map_or(&[], |tv| tv.open_orders.as_slice());
-    ui.orders_sel = ui.orders_sel.min(orders.len().saturating_sub(1));
+    ui.sync_order_selection(orders);
     let ui = &*ui;
     let t = &ui.theme;
     let extra = vec![Span::styled(format!("{}", orders.len()), t.accent())];
