@@ -2,7 +2,8 @@
 //! on a pseudo-terminal, the parent types keys or sends a signal and reads
 //! the screen bytes. Checks that the UI enters and always leaves the
 //! alternate screen and shows the cursor again (on `q`, SIGTERM, SIGHUP and
-//! a panic elsewhere in the process) and that `Shutdown` is sent.
+//! a panic elsewhere in the process) and that `Shutdown` is sent; and that
+//! an order and the kill switch typed on a real terminal reach the engine.
 //!
 //! The parent waits for screen content, not for time; the deadline only
 //! turns a hang into a failure.
@@ -34,7 +35,12 @@ fn child(mode: &str) {
         .build()
         .unwrap();
     let (result, commands) = rt.block_on(async {
-        let (vtx, vrx) = watch::channel(ui_fixture::view());
+        let view = if mode == "trading" {
+            ui_fixture::view_trading()
+        } else {
+            ui_fixture::view()
+        };
+        let (vtx, vrx) = watch::channel(view);
         let (ctx, mut crx) = mpsc::channel(8);
         let opts = UiOptions {
             cfg: Config::defaults().ui,
@@ -226,6 +232,29 @@ fn pty_help_opens_and_q_closes_it_before_quitting() {
     let out = pty.finish();
     assert_restored(&out);
     assert_eq!(report(&out, "UI COMMANDS:"), "UI COMMANDS: [Shutdown]");
+}
+
+#[test]
+fn pty_order_and_kill_switch_reach_the_engine() {
+    let mut pty = child_or_parent!("pty_order_and_kill_switch_reach_the_engine", "trading");
+    pty.wait_for("Open orders");
+    pty.send(b"b0.01\r");
+    pty.wait_for("Review order");
+    pty.send(b"\r");
+    pty.wait_for("sent BUY 0.01000 BTCUSDT @ 61837.62 LIMIT");
+    pty.send(b"K");
+    pty.wait_for("KILL SWITCH");
+    pty.send(b"yq");
+    let out = pty.finish();
+    assert_restored(&out);
+    let cmds = report(&out, "UI COMMANDS:");
+    for part in [
+        "UI COMMANDS: [PlaceOrder(OrderTicket { symbol: \"BTCUSDT\", side: Buy, kind: Limit",
+        "tif: Some(Gtc), price: Some(61837.62), stop_price: None, qty: Some(0.01), quote_qty: None })",
+        "Halt { reason: \"kill switch\" }, Shutdown]",
+    ] {
+        assert!(cmds.contains(part), "{part:?} not in {cmds}");
+    }
 }
 
 #[test]

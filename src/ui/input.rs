@@ -1,11 +1,12 @@
 //! Key handling: a pure function from (state, key, view) to a state change
 //! and at most one [`Action`] for the event loop. Which keys do what comes
-//! from the keymap table.
+//! from the keymap tables; order keys are looked up only while trading is
+//! enabled, so in a read-only session they do nothing at all.
 
 use super::completion::{candidates, common_prefix, is_known};
 use super::keymap::{lookup, Context, KeyAction};
 use super::state::{HelpState, Pane, PromptState, UiState, MAX_DEPTH, MIN_DEPTH};
-use super::Action;
+use super::{ticket, trade_input, Action};
 use crate::domain::Interval;
 use crate::engine::{Command, View};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -25,10 +26,23 @@ pub fn contexts(ui: &UiState) -> Vec<Context> {
         } else {
             vec![Context::Help, Context::Anywhere]
         }
-    } else if matches!(ui.focus, Pane::Trades | Pane::Logs) {
-        vec![Context::Scroll, Context::Main, Context::Anywhere]
+    } else if ui.confirm.is_some() {
+        vec![Context::Confirm, Context::Anywhere]
+    } else if let Some(t) = &ui.ticket {
+        if t.review.is_some() {
+            vec![Context::Review, Context::Anywhere]
+        } else {
+            vec![Context::Ticket, Context::Anywhere]
+        }
     } else {
-        vec![Context::Main, Context::Anywhere]
+        let pane = match ui.focus {
+            Pane::Trades | Pane::Logs => Some(Context::Scroll),
+            Pane::Orders => Some(Context::Orders),
+            _ => None,
+        };
+        pane.into_iter()
+            .chain([Context::Trade, Context::Main, Context::Anywhere])
+            .collect()
     }
 }
 
@@ -37,17 +51,28 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    let trading = ui.trading_enabled(view);
+    if !trading {
+        // Trading went away (or never was): nothing may stay half-entered.
+        ui.ticket = None;
+        ui.confirm = None;
+    }
+    if view.trading.is_none() && ui.focus.is_trading() {
+        ui.focus = Pane::Book;
+    }
+    ui.trade_msg = None;
     let ctxs = contexts(ui);
-    let Some(action) = lookup(&ctxs, &key) else {
+    let Some(action) = lookup(&ctxs, &key, trading) else {
         type_text(ui, &key);
         return None;
     };
+    let panes = view.trading.is_some();
     match action {
         KeyAction::Quit => return Some(Action::Quit),
         KeyAction::Help => ui.help = Some(HelpState::default()),
         KeyAction::Back => ui.maximised = false,
-        KeyAction::FocusNext => ui.focus = ui.focus.step(1),
-        KeyAction::FocusPrev => ui.focus = ui.focus.step(-1),
+        KeyAction::FocusNext => ui.focus = ui.focus.step(1, panes),
+        KeyAction::FocusPrev => ui.focus = ui.focus.step(-1, panes),
         KeyAction::SymbolPrompt => ui.prompt = Some(PromptState::default()),
         KeyAction::IntervalPrev => return interval(view, -1),
         KeyAction::IntervalNext => return interval(view, 1),
@@ -55,7 +80,18 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         KeyAction::DepthLess => ui.book_depth = ui.book_depth.saturating_sub(1).max(MIN_DEPTH),
         KeyAction::Freeze => ui.toggle_freeze(ui.focus, view),
         KeyAction::Maximise => ui.maximised = !ui.maximised,
-        KeyAction::ScrollUp | KeyAction::ScrollDown => scroll(ui, action),
+        KeyAction::ScrollUp | KeyAction::ScrollDown => {
+            let orders = view.trading.as_ref().map_or(&[][..], |t| &t.open_orders);
+            if ui.focus == Pane::Orders {
+                ui.sync_order_selection(orders);
+            }
+            scroll(ui, action);
+            if ui.focus == Pane::Orders {
+                // Moved by row: the id follows the row.
+                ui.orders_sel_id = None;
+                ui.sync_order_selection(orders);
+            }
+        }
         KeyAction::ScrollNewest => *scroll_slot(ui) = 0,
         KeyAction::ScrollOldest => *scroll_slot(ui) = usize::MAX / 2,
         KeyAction::HelpClose => ui.help = None,
@@ -76,6 +112,9 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
                 h.filter.clear();
             }
         }
+        KeyAction::DeleteChar | KeyAction::ClearInput if ui.ticket.is_some() => {
+            return ticket::input::handle(ui, action, &key, view)
+        }
         KeyAction::DeleteChar => {
             if let Some(h) = ui.help.as_mut().filter(|h| h.filtering) {
                 h.filter.pop();
@@ -95,6 +134,23 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         KeyAction::PromptNext => cycle(ui, view, 1),
         KeyAction::PromptPrev => cycle(ui, view, -1),
         KeyAction::PromptCancel => ui.prompt = None,
+        KeyAction::OpenBuy
+        | KeyAction::OpenSell
+        | KeyAction::KillSwitch
+        | KeyAction::ResumeTrading
+        | KeyAction::CancelSelected
+        | KeyAction::CancelAll
+        | KeyAction::ConfirmYes
+        | KeyAction::ConfirmNo => return trade_input::handle(ui, action, view),
+        KeyAction::FieldNext
+        | KeyAction::FieldPrev
+        | KeyAction::FieldChange
+        | KeyAction::FieldChangeBack
+        | KeyAction::Percent(_)
+        | KeyAction::TicketReview
+        | KeyAction::TicketClose
+        | KeyAction::Send
+        | KeyAction::ReviewBack => return ticket::input::handle(ui, action, &key, view),
     }
     None
 }
@@ -109,7 +165,9 @@ fn type_text(ui: &mut UiState, key: &KeyEvent) {
     {
         return;
     }
-    if let Some(p) = &mut ui.prompt {
+    if ui.ticket.is_some() {
+        ticket::input::type_char(ui, c);
+    } else if let Some(p) = &mut ui.prompt {
         if p.input.chars().count() < MAX_INPUT && !c.is_whitespace() {
             p.input.extend(c.to_uppercase());
             p.cycle = None;
@@ -142,6 +200,14 @@ fn scroll(ui: &mut UiState, action: KeyAction) {
             h.scroll.saturating_sub(1)
         } else {
             h.scroll + 1
+        };
+        return;
+    }
+    if ui.focus == Pane::Orders {
+        ui.orders_sel = if up {
+            ui.orders_sel.saturating_sub(1)
+        } else {
+            ui.orders_sel.saturating_add(1)
         };
         return;
     }

@@ -8,6 +8,13 @@
 //!
 //! Layout: full at 120x34 and above, compact down to 60x16 (80x24 is the
 //! compact reference size), a "terminal too small" message below that.
+//!
+//! Trading (when the view carries a [`crate::engine::TradingView`] and the
+//! UI is not read-only): `b`/`S` open the order [`ticket`], which previews
+//! rounding, notional, fee and filter validity live; Enter reviews, and the
+//! review sends `Command::PlaceOrder` only after the confirmation the mode
+//! asks for (LIVE: typing the symbol). Cancel, cancel-all, the kill switch
+//! and resume each ask first.
 
 mod completion;
 mod event_loop;
@@ -20,20 +27,24 @@ mod render;
 mod state;
 pub mod terminal;
 pub mod theme;
+pub mod ticket;
+mod trade_input;
 
 use crate::engine::{Command, View};
 use crate::logging::LogBuffer;
 
 pub use input::{contexts, handle_key};
 pub use render::{draw, too_small_text};
-pub use state::{Clock, HelpState, Pane, PromptState, UiState, MAX_DEPTH, MIN_DEPTH};
+pub use state::{Clock, Confirm, HelpState, Pane, PromptState, UiState, MAX_DEPTH, MIN_DEPTH};
 pub use theme::{ColorDepth, Theme};
+pub use trade_input::KILL_REASON;
 
 /// How the binary configures the UI.
 #[derive(Clone, Debug)]
 pub struct UiOptions {
     pub cfg: crate::config::UiCfg,
-    /// Future: hides order entry (keys without trade permission).
+    /// Hides all order entry: no order key is bound, listed in help or
+    /// shown in the footer (keys without trade permission, watching only).
     pub read_only: bool,
 }
 

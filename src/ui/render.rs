@@ -2,8 +2,12 @@
 //! footer and any overlay. Pure: everything comes from the arguments.
 
 use super::layout::{self, LayoutKind, MIN};
-use super::panes::{book, chart, footer, help, logs, prompt, status, ticker, trades};
+use super::panes::{
+    account, book, chart, confirm, footer, help, history, logs, orders, prompt, status, ticker,
+    tradebar, trades,
+};
 use super::state::{Pane, UiState};
+use super::ticket;
 use crate::engine::View;
 use crate::logging::LogBuffer;
 use ratatui::layout::{Alignment, Rect};
@@ -14,11 +18,18 @@ use ratatui::Frame;
 /// Draws the whole screen into `frame`.
 pub fn draw(frame: &mut Frame, ui: &mut UiState, view: &View, logs: &LogBuffer) {
     let area = frame.area();
-    let Some(areas) = layout::compute(area, ui) else {
+    let trading = view.trading.is_some();
+    if !trading && ui.focus.is_trading() {
+        ui.focus = Pane::Book;
+    }
+    let Some(areas) = layout::compute(area, ui, trading) else {
         too_small(frame, area, ui);
         return;
     };
     status::render(frame, areas.status, ui, view);
+    if let Some(r) = areas.trade_bar {
+        tradebar::render(frame, r, ui, view);
+    }
     ticker::render(
         frame,
         areas.ticker,
@@ -32,11 +43,18 @@ pub fn draw(frame: &mut Frame, ui: &mut UiState, view: &View, logs: &LogBuffer) 
             Pane::Trades => trades::render(frame, *r, ui, view),
             Pane::Chart => chart::render(frame, *r, ui, view),
             Pane::Logs => logs::render(frame, *r, ui, logs),
+            Pane::Orders => orders::render(frame, *r, ui, view),
+            Pane::History => history::render(frame, *r, ui, view),
+            Pane::Account => account::render(frame, *r, ui, view),
         }
     }
-    footer::render(frame, areas.footer, ui);
+    footer::render(frame, areas.footer, ui, view);
+    if ui.trading_enabled(view) {
+        ticket::render::render(frame, area, ui, view);
+        confirm::render(frame, area, ui, view);
+    }
     if ui.help.is_some() {
-        help::render(frame, area, ui);
+        help::render(frame, area, ui, view);
     }
     if ui.prompt.is_some() {
         prompt::render(frame, area, ui, view);

@@ -1,7 +1,9 @@
 //! Everything the UI remembers between frames that is not market data:
-//! focus, overlays, depth, frozen copies, scroll offsets, theme and clock.
+//! focus, overlays, depth, frozen copies, scroll offsets, theme and clock,
+//! and the order ticket / confirmations being filled in.
 
 use super::theme::{ColorDepth, Theme};
+use super::ticket::TicketState;
 use super::UiOptions;
 use crate::config::{Glyphs, LayoutChoice};
 use crate::engine::View;
@@ -12,38 +14,80 @@ use chrono::{DateTime, FixedOffset, Local, TimeZone};
 pub const MIN_DEPTH: usize = 1;
 pub const MAX_DEPTH: usize = crate::engine::view::VIEW_LEVELS;
 
-/// A focusable pane. The ticker and status bar are always visible and take
-/// no keys, so they are not panes here.
+/// A focusable pane. The ticker, status bar and trading bar are always
+/// visible and take no keys, so they are not panes here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pane {
     Book,
     Trades,
     Chart,
+    /// Open orders (selectable).
+    Orders,
+    /// Fills, round trips with P&L, finished orders.
+    History,
+    /// Balances and positions.
+    Account,
     Logs,
 }
 
 impl Pane {
     /// Focus order for Tab.
-    pub const ALL: [Pane; 4] = [Pane::Book, Pane::Trades, Pane::Chart, Pane::Logs];
+    pub const ALL: [Pane; 7] = [
+        Pane::Book,
+        Pane::Trades,
+        Pane::Chart,
+        Pane::Orders,
+        Pane::History,
+        Pane::Account,
+        Pane::Logs,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Book => "Order book",
             Pane::Trades => "Trades",
             Pane::Chart => "Chart",
+            Pane::Orders => "Open orders",
+            Pane::History => "History",
+            Pane::Account => "Account",
             Pane::Logs => "Log",
         }
     }
 
-    fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    /// Panes that exist only while the view carries an account.
+    pub fn is_trading(self) -> bool {
+        matches!(self, Pane::Orders | Pane::History | Pane::Account)
     }
 
-    /// The pane `dir` steps away in focus order, wrapping.
-    pub fn step(self, dir: i32) -> Pane {
-        let n = Pane::ALL.len() as i32;
-        Pane::ALL[(self.index() as i32 + dir).rem_euclid(n) as usize]
+    /// The pane `dir` steps away in focus order, wrapping; the trading
+    /// panes are skipped when there is no account to show.
+    pub fn step(self, dir: i32, trading_panes: bool) -> Pane {
+        let cycle: Vec<Pane> = Pane::ALL
+            .into_iter()
+            .filter(|p| trading_panes || !p.is_trading())
+            .collect();
+        let n = cycle.len() as i32;
+        let at = cycle.iter().position(|p| *p == self).unwrap_or(0) as i32;
+        cycle[(at + dir).rem_euclid(n) as usize]
     }
+}
+
+/// A yes/no question before a destructive action; holds exactly what will
+/// be sent, so a list changing underneath cannot redirect the answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    Cancel {
+        symbol: String,
+        client_order_id: String,
+        /// The order as the user saw it ("BUY 0.01000 @ 61000.00 LIMIT").
+        summary: String,
+    },
+    CancelAll {
+        symbol: String,
+        count: usize,
+    },
+    Halt,
+    Resume,
 }
 
 /// Where the clock text and trade times come from. Tests pin both so
@@ -138,6 +182,9 @@ impl Frozen {
             Pane::Trades => self.trades.is_some(),
             Pane::Chart => self.chart.is_some(),
             Pane::Logs => self.logs.is_some(),
+            // Account data is never frozen: a stale order list invites
+            // cancelling the wrong thing.
+            Pane::Orders | Pane::History | Pane::Account => false,
         }
     }
 
@@ -158,6 +205,7 @@ impl Frozen {
                     None => Some(None),
                 }
             }
+            Pane::Orders | Pane::History | Pane::Account => {}
         }
     }
 
@@ -167,7 +215,7 @@ impl Frozen {
             Pane::Book => &self.book,
             Pane::Trades => &self.trades,
             Pane::Chart => &self.chart,
-            Pane::Logs => return live,
+            Pane::Logs | Pane::Orders | Pane::History | Pane::Account => return live,
         };
         slot.as_deref().unwrap_or(live)
     }
@@ -194,6 +242,18 @@ pub struct UiState {
     pub trades_scroll: usize,
     /// Lines scrolled away from the newest log line.
     pub logs_scroll: usize,
+    /// Selected row of the open orders pane (clamped when drawn and used).
+    pub orders_sel: usize,
+    /// The selected order's client id: the selection follows the order when
+    /// new ones arrive above it, rather than sliding onto another.
+    pub orders_sel_id: Option<String>,
+    /// The order ticket (and its review) while open.
+    pub ticket: Option<TicketState>,
+    /// A pending yes/no confirmation.
+    pub confirm: Option<Confirm>,
+    /// A short UI-side message in the trading bar (e.g. "no open orders");
+    /// cleared by the next key.
+    pub trade_msg: Option<String>,
     pub(crate) frozen: Frozen,
 }
 
@@ -214,6 +274,11 @@ impl UiState {
             prompt: None,
             trades_scroll: 0,
             logs_scroll: 0,
+            orders_sel: 0,
+            orders_sel_id: None,
+            ticket: None,
+            confirm: None,
+            trade_msg: None,
             frozen: Frozen::default(),
         }
     }
@@ -229,7 +294,30 @@ impl UiState {
 
     /// True while an overlay takes the keys.
     pub fn overlay_open(&self) -> bool {
-        self.help.is_some() || self.prompt.is_some()
+        self.help.is_some()
+            || self.prompt.is_some()
+            || self.ticket.is_some()
+            || self.confirm.is_some()
+    }
+
+    /// Re-finds the selected order in `orders` (by id, else by clamped
+    /// row), remembers it, and returns its row.
+    pub fn sync_order_selection(&mut self, orders: &[crate::trading::order::Order]) -> usize {
+        let by_id = self
+            .orders_sel_id
+            .as_ref()
+            .and_then(|id| orders.iter().position(|o| &o.client_order_id == id));
+        self.orders_sel = by_id.unwrap_or(self.orders_sel.min(orders.len().saturating_sub(1)));
+        self.orders_sel_id = orders
+            .get(self.orders_sel)
+            .map(|o| o.client_order_id.clone());
+        self.orders_sel
+    }
+
+    /// Order entry is possible: not `--read-only` and the engine runs a
+    /// trading venue. Everything that can send an order checks this.
+    pub fn trading_enabled(&self, view: &View) -> bool {
+        !self.read_only && view.trading.is_some()
     }
 }
 
@@ -239,9 +327,14 @@ mod tests {
 
     #[test]
     fn focus_wraps_both_ways() {
-        assert_eq!(Pane::Book.step(-1), Pane::Logs);
-        assert_eq!(Pane::Logs.step(1), Pane::Book);
-        assert_eq!(Pane::Trades.step(1), Pane::Chart);
+        for trading in [false, true] {
+            assert_eq!(Pane::Book.step(-1, trading), Pane::Logs);
+            assert_eq!(Pane::Logs.step(1, trading), Pane::Book);
+            assert_eq!(Pane::Trades.step(1, trading), Pane::Chart);
+        }
+        assert_eq!(Pane::Chart.step(1, false), Pane::Logs);
+        assert_eq!(Pane::Chart.step(1, true), Pane::Orders);
+        assert_eq!(Pane::Logs.step(-1, true), Pane::Account);
     }
 
     #[test]

@@ -9,14 +9,24 @@ use ratatui::Terminal;
 use std::sync::Arc;
 use tradeterm::config::{ColorChoice, Config, Mode};
 use tradeterm::domain::{BookTicker, Interval, Kline, Side, Ticker24h, Trade};
-use tradeterm::engine::{BookView, ConnState, RestState, View};
+use tradeterm::engine::{
+    BookView, ConnState, Notice, PositionRow, RestState, RoundTripRow, TradingView, View,
+};
 use tradeterm::fixed::Fx;
 use tradeterm::logging::{LogBuffer, LogLine};
 use tradeterm::market::BookStatus;
+use tradeterm::trading::account::{Balance, Fill};
+use tradeterm::trading::filters::SymbolFilters;
+use tradeterm::trading::order::{Order, OrderStatus, OrderType, TimeInForce};
 use tradeterm::ui::{Clock, ColorDepth, Theme, UiOptions, UiState};
 
 pub fn fx(s: &str) -> Fx {
     Fx::parse(s).unwrap()
+}
+
+/// An exact decimal from text (never through f64).
+pub fn d(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
 }
 
 /// 2021-10-22T12:00:00Z in ms.
@@ -159,6 +169,219 @@ pub fn view() -> View {
         clock_offset_ms: Some(-3),
         messages: 1234,
         trading: None,
+    }
+}
+
+/// BTCUSDT's filters as Binance sends them (tick 0.01, step 0.00001,
+/// NOTIONAL min 5, PERCENT_PRICE_BY_SIDE 5x / 0.2x, 200 orders).
+pub fn btc_filters() -> SymbolFilters {
+    SymbolFilters {
+        min_price: d("0.01"),
+        max_price: d("1000000"),
+        tick_size: d("0.01"),
+        min_qty: d("0.00001"),
+        max_qty: d("9000"),
+        step_size: d("0.00001"),
+        market_min_qty: d("0"),
+        market_max_qty: d("169.00949758"),
+        market_step_size: d("0"),
+        min_notional: d("5"),
+        max_notional: d("9000000"),
+        apply_min_to_market: true,
+        apply_max_to_market: false,
+        percent_price: Some([d("5"), d("0.2"), d("5"), d("0.2")]),
+        max_num_orders: Some(200),
+    }
+}
+
+// A table row of the fixture, one argument per column.
+#[allow(clippy::too_many_arguments)]
+fn order(
+    n: u32,
+    symbol: &str,
+    side: Side,
+    kind: OrderType,
+    price: Option<&str>,
+    qty: &str,
+    status: OrderStatus,
+    executed: &str,
+) -> Order {
+    Order {
+        client_order_id: format!("tt-man-{n}"),
+        exchange_id: Some(1000 + n as i64),
+        symbol: symbol.into(),
+        side,
+        kind,
+        tif: (kind != OrderType::Market).then_some(TimeInForce::Gtc),
+        price: price.map(d),
+        stop_price: None,
+        qty: Some(d(qty)),
+        quote_qty: None,
+        status,
+        executed_qty: d(executed),
+        cum_quote: d("0"),
+        updated_ms: T0 - (n as i64) * 60_000,
+    }
+}
+
+fn fill(n: i64, side: Side, price: &str, qty: &str, fee: &str, asset: &str, maker: bool) -> Fill {
+    Fill {
+        symbol: "BTCUSDT".into(),
+        trade_id: 500 + n,
+        order_id: 1000 + n,
+        client_order_id: format!("tt-man-{n}"),
+        side,
+        price: d(price),
+        qty: d(qty),
+        quote_qty: d(price) * d(qty),
+        commission: d(fee),
+        commission_asset: asset.into(),
+        is_maker: maker,
+        time: T0 - n * 45_000,
+    }
+}
+
+/// A paper account with open orders on two symbols, fills, positions and a
+/// winning and a losing round trip.
+pub fn trading_view() -> TradingView {
+    use OrderStatus::*;
+    use OrderType::*;
+    TradingView {
+        venue: "paper".into(),
+        can_trade: true,
+        blocked_reason: None,
+        halted: None,
+        open_orders: vec![
+            order(
+                1,
+                "BTCUSDT",
+                Side::Buy,
+                Limit,
+                Some("61000.00"),
+                "0.01",
+                New,
+                "0",
+            ),
+            order(
+                2,
+                "BTCUSDT",
+                Side::Sell,
+                Limit,
+                Some("62500"),
+                "0.01",
+                PartiallyFilled,
+                "0.004",
+            ),
+            order(
+                3,
+                "ETHUSDT",
+                Side::Buy,
+                Limit,
+                Some("3800.5"),
+                "0.5",
+                New,
+                "0",
+            ),
+        ],
+        recent_orders: vec![
+            order(
+                4,
+                "BTCUSDT",
+                Side::Buy,
+                Market,
+                None,
+                "0.02",
+                Filled,
+                "0.02",
+            ),
+            order(
+                5,
+                "BTCUSDT",
+                Side::Sell,
+                LimitMaker,
+                Some("63000"),
+                "0.01",
+                Canceled,
+                "0",
+            ),
+        ],
+        fills: vec![
+            fill(2, Side::Sell, "62500", "0.004", "0.25", "USDT", true),
+            fill(4, Side::Buy, "61837.63", "0.02", "0.00002", "BTC", false),
+        ],
+        balances: vec![
+            Balance {
+                asset: "USDT".into(),
+                free: d("10000"),
+                locked: d("610"),
+            },
+            Balance {
+                asset: "BTC".into(),
+                free: d("0.5"),
+                locked: d("0.006"),
+            },
+        ],
+        positions: vec![
+            PositionRow {
+                symbol: "BTCUSDT".into(),
+                qty: d("0.506"),
+                avg_entry: d("60000"),
+                mark: Some(d("61837.625")),
+                unrealized_pnl: d("929.838"),
+                realized_pnl: d("12.34"),
+                fees: d("1.2345"),
+            },
+            PositionRow {
+                symbol: "ETHUSDT".into(),
+                qty: d("0"),
+                avg_entry: d("0"),
+                mark: None,
+                unrealized_pnl: d("0"),
+                realized_pnl: d("-6.95"),
+                fees: d("0.39"),
+            },
+        ],
+        round_trips: vec![
+            RoundTripRow {
+                symbol: "BTCUSDT".into(),
+                qty: d("0.01"),
+                entry_avg: d("60000"),
+                exit_avg: d("61200"),
+                pnl: d("11.88"),
+                return_pct: d("1.98"),
+                opened_ms: T0 - 3_600_000,
+                closed_ms: T0 - 600_000,
+            },
+            RoundTripRow {
+                symbol: "ETHUSDT".into(),
+                qty: d("0.5"),
+                entry_avg: d("3900"),
+                exit_avg: d("3890"),
+                pnl: d("-6.95"),
+                return_pct: d("-0.36"),
+                opened_ms: T0 - 7_200_000,
+                closed_ms: T0 - 5_400_000,
+            },
+        ],
+        daily_realized_pnl: d("4.93"),
+        maker_fee: d("0.0008"),
+        taker_fee: d("0.001"),
+        filters: Some(btc_filters()),
+        base_asset: "BTC".into(),
+        quote_asset: "USDT".into(),
+        notice: Some(Notice {
+            error: false,
+            text: "order tt-man-2 accepted".into(),
+            time_ms: T0 - 30_000,
+        }),
+    }
+}
+
+/// The market fixture with the paper account attached.
+pub fn view_trading() -> View {
+    View {
+        trading: Some(trading_view()),
+        ..view()
     }
 }
 

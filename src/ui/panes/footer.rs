@@ -1,6 +1,7 @@
 //! The footer: the main keys of the current context, generated from the
-//! keymap table.
+//! keymap tables (order keys only while trading is enabled).
 
+use crate::engine::View;
 use crate::ui::input::contexts;
 use crate::ui::keymap::hints;
 use crate::ui::state::UiState;
@@ -9,10 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-pub fn render(frame: &mut Frame, area: Rect, ui: &UiState) {
+pub fn render(frame: &mut Frame, area: Rect, ui: &UiState, view: &View) {
     let t = &ui.theme;
     let mut spans = Vec::new();
-    for (i, (keys, hint)) in hints(&contexts(ui)).into_iter().enumerate() {
+    for (i, (keys, hint)) in hints(&contexts(ui), ui.trading_enabled(view))
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             spans.push(Span::raw("  "));
         }

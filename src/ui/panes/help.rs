@@ -1,8 +1,10 @@
-//! The help overlay, generated from the keymap table and grouped by
-//! context; `/` filters it.
+//! The help overlay, generated from the keymap tables and grouped by
+//! context; `/` filters it. Order keys are listed only while trading is
+//! enabled, so a read-only session does not advertise them.
 
 use super::plain_block;
-use crate::ui::keymap::{keys_label, Binding, Context, BINDINGS};
+use crate::engine::View;
+use crate::ui::keymap::{active, keys_label, Binding, Context};
 use crate::ui::state::UiState;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -21,13 +23,21 @@ fn matches(b: &Binding, filter: &str) -> bool {
 
 /// The overlay's lines (without the filter line); groups are separated by
 /// a blank line when everything still fits in `height`.
-fn lines<'a>(ui: &UiState, filter: &str, height: usize) -> Vec<Line<'a>> {
+/// `panes`: the view has an account, so the account panes (and their
+/// keys) exist.
+fn lines<'a>(
+    ui: &UiState,
+    trading: bool,
+    panes: bool,
+    filter: &str,
+    height: usize,
+) -> Vec<Line<'a>> {
     let t = &ui.theme;
     let groups: Vec<(Context, Vec<&Binding>)> = Context::ALL
         .into_iter()
+        .filter(|ctx| panes || *ctx != Context::Orders)
         .map(|ctx| {
-            let rows = BINDINGS
-                .iter()
+            let rows = active(trading)
                 .filter(|b| b.context == ctx && matches(b, filter))
                 .collect::<Vec<_>>();
             (ctx, rows)
@@ -58,7 +68,8 @@ fn lines<'a>(ui: &UiState, filter: &str, height: usize) -> Vec<Line<'a>> {
     out
 }
 
-pub fn render(frame: &mut Frame, screen: Rect, ui: &mut UiState) {
+pub fn render(frame: &mut Frame, screen: Rect, ui: &mut UiState, view: &View) {
+    let trading = ui.trading_enabled(view);
     let Some(help) = ui.help.clone() else { return };
     let w = screen.width.saturating_sub(4).min(78);
     let h = screen.height.saturating_sub(2);
@@ -85,7 +96,8 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &mut UiState) {
             ..inner
         };
     }
-    let all = lines(ui, &help.filter, body.height as usize);
+    let panes = view.trading.is_some();
+    let all = lines(ui, trading, panes, &help.filter, body.height as usize);
     let max_scroll = all.len().saturating_sub(body.height as usize);
     let scroll = help.scroll.min(max_scroll);
     if let Some(h) = &mut ui.help {

@@ -1,14 +1,20 @@
 //! One file per pane. Each renders straight from the `View` (or the pane's
 //! frozen copy) into its rectangle; none of them keeps state of its own.
 
+pub mod account;
 pub mod book;
 pub mod chart;
+pub mod confirm;
 pub mod footer;
 pub mod help;
+pub mod history;
 pub mod logs;
+pub mod orders;
 pub mod prompt;
 pub mod status;
+pub mod table;
 pub mod ticker;
+pub mod tradebar;
 pub mod trades;
 
 use super::state::{Pane, UiState};

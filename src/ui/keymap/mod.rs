@@ -1,7 +1,15 @@
-//! Keys as data. Every binding lives in [`BINDINGS`] with the context it
-//! applies in and a description; key handling looks actions up here, and the
-//! help overlay and the footer hints are generated from the same table, so
-//! they cannot drift apart.
+//! Keys as data. Every binding lives in [`BINDINGS`] (market data, always
+//! active) or [`TRADING_BINDINGS`] (order entry, active only when trading is
+//! on) with the context it applies in and a description; key handling looks
+//! actions up here, and the help overlay and the footer hints are generated
+//! from the same tables, so they cannot drift apart and a read-only session
+//! cannot reach, or be shown, an order key.
+
+mod market;
+mod trading;
+
+pub use market::BINDINGS;
+pub use trading::TRADING_BINDINGS;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -13,18 +21,18 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
-const fn key(code: KeyCode) -> Key {
+pub(crate) const fn key(code: KeyCode) -> Key {
     Key {
         code,
         mods: KeyModifiers::NONE,
     }
 }
 
-const fn ch(c: char) -> Key {
+pub(crate) const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
 
-const fn ctrl(c: char) -> Key {
+pub(crate) const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         mods: KeyModifiers::CONTROL,
@@ -89,8 +97,18 @@ pub enum Context {
     Anywhere,
     /// The main screen with no overlay open.
     Main,
+    /// Order entry keys on the main screen.
+    Trade,
     /// The main screen while the trades tape or the log pane has focus.
     Scroll,
+    /// The main screen while the open orders pane has focus.
+    Orders,
+    /// The order ticket.
+    Ticket,
+    /// The order review / confirmation.
+    Review,
+    /// A yes/no confirmation (cancel, cancel all, halt, resume).
+    Confirm,
     /// The help overlay.
     Help,
     /// Typing a filter inside the help overlay.
@@ -101,10 +119,15 @@ pub enum Context {
 
 impl Context {
     /// Display order in the help overlay.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 11] = [
         Context::Anywhere,
         Context::Main,
+        Context::Trade,
         Context::Scroll,
+        Context::Orders,
+        Context::Ticket,
+        Context::Review,
+        Context::Confirm,
         Context::Help,
         Context::HelpFilter,
         Context::Prompt,
@@ -114,7 +137,12 @@ impl Context {
         match self {
             Context::Anywhere => "Anywhere",
             Context::Main => "Main screen",
+            Context::Trade => "Trading",
             Context::Scroll => "Trades tape and log pane",
+            Context::Orders => "Open orders pane",
+            Context::Ticket => "Order ticket",
+            Context::Review => "Order review",
+            Context::Confirm => "Confirmation",
             Context::Help => "Help overlay",
             Context::HelpFilter => "Help filter",
             Context::Prompt => "Symbol prompt",
@@ -152,6 +180,24 @@ pub enum KeyAction {
     PromptNext,
     PromptPrev,
     PromptCancel,
+    OpenBuy,
+    OpenSell,
+    KillSwitch,
+    ResumeTrading,
+    CancelSelected,
+    CancelAll,
+    FieldNext,
+    FieldPrev,
+    FieldChange,
+    FieldChangeBack,
+    /// Fill the amount with this percentage of the available balance.
+    Percent(u8),
+    TicketReview,
+    TicketClose,
+    Send,
+    ReviewBack,
+    ConfirmYes,
+    ConfirmNo,
 }
 
 /// One row of the keymap.
@@ -165,7 +211,7 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
-const fn bind(
+pub(crate) const fn bind(
     keys: &'static [Key],
     context: Context,
     action: KeyAction,
@@ -181,218 +227,18 @@ const fn bind(
     }
 }
 
-use Context as C;
-use KeyAction as A;
-
-/// The built-in keymap.
-pub static BINDINGS: &[Binding] = &[
-    bind(&[ctrl('c')], C::Anywhere, A::Quit, "Quit tradeterm", None),
-    bind(&[ch('?')], C::Main, A::Help, "Show this help", Some("help")),
-    bind(&[ch('q')], C::Main, A::Quit, "Quit tradeterm", Some("quit")),
-    bind(
-        &[key(KeyCode::Esc)],
-        C::Main,
-        A::Back,
-        "Back: restore a maximised pane",
-        None,
-    ),
-    bind(
-        &[key(KeyCode::Tab), ch('l'), key(KeyCode::Right)],
-        C::Main,
-        A::FocusNext,
-        "Focus the next pane",
-        Some("focus"),
-    ),
-    bind(
-        &[key(KeyCode::BackTab), ch('h'), key(KeyCode::Left)],
-        C::Main,
-        A::FocusPrev,
-        "Focus the previous pane",
-        None,
-    ),
-    bind(
-        &[ch('s'), ch('/')],
-        C::Main,
-        A::SymbolPrompt,
-        "Switch symbol (with completion)",
-        Some("symbol"),
-    ),
-    bind(
-        &[ch('[')],
-        C::Main,
-        A::IntervalPrev,
-        "Chart: shorter candle interval",
-        Some("interval"),
-    ),
-    bind(
-        &[ch(']')],
-        C::Main,
-        A::IntervalNext,
-        "Chart: longer candle interval",
-        Some("interval"),
-    ),
-    bind(
-        &[ch('+'), ch('=')],
-        C::Main,
-        A::DepthMore,
-        "Order book: more levels per side",
-        Some("depth"),
-    ),
-    bind(
-        &[ch('-')],
-        C::Main,
-        A::DepthLess,
-        "Order book: fewer levels per side",
-        Some("depth"),
-    ),
-    bind(
-        &[ch('f')],
-        C::Main,
-        A::Freeze,
-        "Freeze / unfreeze the focused pane",
-        Some("freeze"),
-    ),
-    bind(
-        &[ch('e')],
-        C::Main,
-        A::Maximise,
-        "Maximise / restore the focused pane",
-        Some("max"),
-    ),
-    bind(
-        &[ch('k'), key(KeyCode::Up)],
-        C::Scroll,
-        A::ScrollUp,
-        "Scroll up",
-        Some("scroll"),
-    ),
-    bind(
-        &[ch('j'), key(KeyCode::Down)],
-        C::Scroll,
-        A::ScrollDown,
-        "Scroll down",
-        Some("scroll"),
-    ),
-    bind(
-        &[ch('g'), key(KeyCode::Home)],
-        C::Scroll,
-        A::ScrollNewest,
-        "Jump to the newest line",
-        None,
-    ),
-    bind(
-        &[ch('G'), key(KeyCode::End)],
-        C::Scroll,
-        A::ScrollOldest,
-        "Jump to the oldest line",
-        None,
-    ),
-    bind(
-        &[key(KeyCode::Esc), ch('?'), ch('q')],
-        C::Help,
-        A::HelpClose,
-        "Close help",
-        Some("close"),
-    ),
-    bind(
-        &[ch('/')],
-        C::Help,
-        A::HelpFilter,
-        "Filter the key list",
-        Some("filter"),
-    ),
-    bind(
-        &[ch('k'), key(KeyCode::Up)],
-        C::Help,
-        A::ScrollUp,
-        "Scroll up",
-        Some("scroll"),
-    ),
-    bind(
-        &[ch('j'), key(KeyCode::Down)],
-        C::Help,
-        A::ScrollDown,
-        "Scroll down",
-        Some("scroll"),
-    ),
-    bind(
-        &[key(KeyCode::Enter)],
-        C::HelpFilter,
-        A::FilterDone,
-        "Keep the filter, stop typing",
-        Some("done"),
-    ),
-    bind(
-        &[key(KeyCode::Esc)],
-        C::HelpFilter,
-        A::FilterClear,
-        "Clear the filter",
-        Some("clear"),
-    ),
-    bind(
-        &[key(KeyCode::Backspace)],
-        C::HelpFilter,
-        A::DeleteChar,
-        "Delete a character",
-        None,
-    ),
-    bind(
-        &[key(KeyCode::Enter)],
-        C::Prompt,
-        A::PromptSubmit,
-        "Switch to the symbol",
-        Some("switch"),
-    ),
-    bind(
-        &[key(KeyCode::Tab)],
-        C::Prompt,
-        A::PromptComplete,
-        "Complete / next completion",
-        Some("complete"),
-    ),
-    bind(
-        &[key(KeyCode::Down)],
-        C::Prompt,
-        A::PromptNext,
-        "Select the next completion",
-        Some("select"),
-    ),
-    bind(
-        &[key(KeyCode::Up)],
-        C::Prompt,
-        A::PromptPrev,
-        "Select the previous completion",
-        Some("select"),
-    ),
-    bind(
-        &[key(KeyCode::Esc)],
-        C::Prompt,
-        A::PromptCancel,
-        "Cancel",
-        Some("cancel"),
-    ),
-    bind(
-        &[key(KeyCode::Backspace)],
-        C::Prompt,
-        A::DeleteChar,
-        "Delete a character",
-        None,
-    ),
-    bind(
-        &[ctrl('u')],
-        C::Prompt,
-        A::ClearInput,
-        "Clear the input",
-        None,
-    ),
-];
+/// The bindings in force: the market table, plus the trading table when
+/// trading is on (not read-only and the engine runs a venue).
+pub fn active(trading: bool) -> impl Iterator<Item = &'static Binding> {
+    let extra: &'static [Binding] = if trading { TRADING_BINDINGS } else { &[] };
+    BINDINGS.iter().chain(extra)
+}
 
 /// The first binding for `key` among `contexts`, most specific first.
-pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<KeyAction> {
+pub fn lookup(contexts: &[Context], key: &KeyEvent, trading: bool) -> Option<KeyAction> {
     let k = Key::from_event(key);
     contexts.iter().find_map(|ctx| {
-        BINDINGS
-            .iter()
+        active(trading)
             .find(|b| b.context == *ctx && b.keys.contains(&k))
             .map(|b| b.action)
     })
@@ -405,10 +251,10 @@ pub fn keys_label(b: &Binding) -> String {
 
 /// Footer hints for the given contexts: `(keys, hint)` pairs, with adjacent
 /// bindings sharing a hint merged (`[/]` interval, `+/-` depth).
-pub fn hints(contexts: &[Context]) -> Vec<(String, &'static str)> {
+pub fn hints(contexts: &[Context], trading: bool) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
     for ctx in contexts {
-        for b in BINDINGS.iter().filter(|b| b.context == *ctx) {
+        for b in active(trading).filter(|b| b.context == *ctx) {
             let Some(hint) = b.hint else { continue };
             let first = b.keys[0].label();
             match out.last_mut() {
@@ -430,8 +276,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
+        let all: Vec<&Binding> = active(true).collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 if a.context == b.context {
                     for k in a.keys {
                         assert!(
@@ -449,20 +296,46 @@ mod tests {
     #[test]
     fn shifted_characters_and_ctrl_are_normalised() {
         let q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(&[Context::Main], &q), Some(KeyAction::Help));
+        assert_eq!(lookup(&[Context::Main], &q, false), Some(KeyAction::Help));
         let cc = KeyEvent::new(
             KeyCode::Char('C'),
             KeyModifiers::CONTROL | KeyModifiers::SHIFT,
         );
-        assert_eq!(lookup(&[Context::Anywhere], &cc), Some(KeyAction::Quit));
+        assert_eq!(
+            lookup(&[Context::Anywhere], &cc, false),
+            Some(KeyAction::Quit)
+        );
         let bt = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(lookup(&[Context::Main], &bt), Some(KeyAction::FocusPrev));
+        assert_eq!(
+            lookup(&[Context::Main], &bt, false),
+            Some(KeyAction::FocusPrev)
+        );
     }
 
     #[test]
     fn hints_merge_pairs() {
-        let h = hints(&[Context::Main]);
+        let h = hints(&[Context::Main], false);
         assert!(h.contains(&("[/]".to_string(), "interval")));
         assert!(h.contains(&("+/-".to_string(), "depth")));
+        let t = hints(&[Context::Ticket], true);
+        assert!(t.contains(&("z/x/c/v".to_string(), "%")), "{t:?}");
+    }
+
+    #[test]
+    fn trading_keys_exist_only_when_trading_is_on() {
+        let b = KeyEvent::new(KeyCode::Char('b'), KeyModifiers::NONE);
+        let ctxs = [Context::Trade, Context::Main];
+        assert_eq!(lookup(&ctxs, &b, true), Some(KeyAction::OpenBuy));
+        assert_eq!(lookup(&ctxs, &b, false), None);
+        assert!(hints(&ctxs, false).iter().all(|(_, h)| *h != "buy"));
+    }
+
+    #[test]
+    fn no_trading_key_uses_alt() {
+        for b in TRADING_BINDINGS {
+            for k in b.keys {
+                assert!(!k.mods.contains(KeyModifiers::ALT), "{}", k.label());
+            }
+        }
     }
 }
