@@ -10,6 +10,7 @@ pub mod engine;
 pub mod exchange;
 pub mod fixed;
 pub mod indicators;
+pub mod journal;
 pub mod keys;
 pub mod klines_csv;
 pub mod logging;
