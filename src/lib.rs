@@ -15,6 +15,7 @@ pub mod keys;
 pub mod klines_csv;
 pub mod logging;
 pub mod market;
+pub mod portfolio;
 pub mod sim;
 pub mod text;
 pub mod trading;
