@@ -16,6 +16,7 @@ pub mod klines_csv;
 pub mod logging;
 pub mod market;
 pub mod portfolio;
+pub mod risk;
 pub mod sim;
 pub mod text;
 pub mod trading;
