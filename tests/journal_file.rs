@@ -105,8 +105,14 @@ fn a_truncated_file_is_refused_with_advice() {
     f.set_len(len / 2 + 100).unwrap();
     drop(f);
     let e = refused(&path);
-    assert!(e.contains("journal-live.sqlite") && e.contains("damaged"), "{e}");
-    assert!(e.contains("mv ") && e.contains(".damaged"), "tells what to do: {e}");
+    assert!(
+        e.contains("journal-live.sqlite") && e.contains("damaged"),
+        "{e}"
+    );
+    assert!(
+        e.contains("mv ") && e.contains(".damaged"),
+        "tells what to do: {e}"
+    );
 }
 
 #[test]

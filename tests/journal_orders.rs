@@ -72,7 +72,10 @@ fn an_intent_is_journaled_once_and_resolved_by_the_exchange() {
     assert!(j.mark_sent("a", 150).unwrap());
     assert!(!j.mark_sent("a", 160).unwrap());
     let u = j.unresolved_intents().unwrap();
-    assert_eq!((u[0].status, u[0].sent_ms), (OrderStatus::Unknown, Some(150)));
+    assert_eq!(
+        (u[0].status, u[0].sent_ms),
+        (OrderStatus::Unknown, Some(150))
+    );
     assert!(j.mark_sent("nope", 1).is_err());
 
     let r = j
@@ -99,7 +102,10 @@ fn reports_out_of_order_and_duplicates_change_nothing_twice() {
     let r = j.record_execution(&fill2).unwrap();
     assert!(r.order_changed && r.new_fill);
     let r = j.record_execution(&fill1).unwrap();
-    assert!(!r.order_changed && r.new_fill, "late fill counts, status stays");
+    assert!(
+        !r.order_changed && r.new_fill,
+        "late fill counts, status stays"
+    );
     assert_eq!(j.record_execution(&new).unwrap(), Default::default());
     assert_eq!(j.record_execution(&fill2).unwrap(), Default::default());
     let o = j.order("a").unwrap().unwrap();
@@ -129,11 +135,15 @@ fn cancels_rejects_and_adoption() {
     j.record_intent(&req("a"), 1).unwrap();
     j.record_intent(&req("b"), 1).unwrap();
     // A definite reject keeps the reason.
-    assert!(j.mark_rejected("b", "-2010 insufficient balance", 3).unwrap());
+    assert!(j
+        .mark_rejected("b", "-2010 insufficient balance", 3)
+        .unwrap());
+    assert_eq!(j.order("b").unwrap().unwrap().status, OrderStatus::Rejected);
     assert_eq!(
-        j.order("b").unwrap().unwrap().status,
-        OrderStatus::Rejected
+        j.order_note("b").unwrap().as_deref(),
+        Some("-2010 insufficient balance")
     );
+    assert_eq!(j.order_note("a").unwrap(), None);
     assert!(j.mark_rejected("zz", "x", 3).is_err());
     // A cancel report names the order in `C`.
     j.record_execution(&exec("a", OrderStatus::New, -1, "0", "0"))
@@ -204,8 +214,14 @@ fn filters_select_and_limit() {
 
     j.record_intent(&req("f"), 1).unwrap();
     for t in 1..=3 {
-        j.record_execution(&exec("f", OrderStatus::PartiallyFilled, t, "0.0001", "0.0001"))
-            .unwrap();
+        j.record_execution(&exec(
+            "f",
+            OrderStatus::PartiallyFilled,
+            t,
+            "0.0001",
+            "0.0001",
+        ))
+        .unwrap();
     }
     let last2 = j
         .fills(&FillFilter {
@@ -225,4 +241,68 @@ fn filters_select_and_limit() {
         })
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn restart_resolves_intents_and_adopts_working_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal-testnet.sqlite");
+    {
+        let mut j = Journal::open(&path).unwrap();
+        for cid in ["a", "b", "c"] {
+            j.record_intent(&req(cid), 1).unwrap();
+        }
+        j.mark_sent("a", 2).unwrap();
+        j.mark_sent("b", 2).unwrap();
+        // kill -9 here: no answer for a or b was journaled.
+    }
+    let mut j = Journal::open(&path).unwrap();
+    let u = j.unresolved_intents().unwrap();
+    let state: Vec<(&str, OrderStatus, Option<i64>)> = u
+        .iter()
+        .map(|u| (u.request.client_order_id.as_str(), u.status, u.sent_ms))
+        .collect();
+    assert_eq!(
+        state,
+        [
+            ("a", OrderStatus::Unknown, Some(2)),
+            ("b", OrderStatus::Unknown, Some(2)),
+            ("c", OrderStatus::Intent, None),
+        ]
+    );
+    // c never left; the exchange filled a and never saw b.
+    j.mark_rejected("c", "never sent", 10).unwrap();
+    let mut a = j.order("a").unwrap().unwrap();
+    a.exchange_id = Some(99);
+    a.status = OrderStatus::Filled;
+    a.executed_qty = d("0.001");
+    a.cum_quote = d("60.0001");
+    a.updated_ms = 5;
+    assert!(j.upsert_order(&a).unwrap());
+    let trade = exec("a", OrderStatus::Filled, 1, "0.001", "0.001");
+    assert!(j.insert_fill(&trade.fill().unwrap()).unwrap());
+    j.mark_rejected("b", "not found after recvWindow", 10)
+        .unwrap();
+    // The exchange also lists an order placed on its website.
+    let mut web = a.clone();
+    web.client_order_id = "web_abc".into();
+    web.status = OrderStatus::New;
+    web.executed_qty = Decimal::ZERO;
+    web.cum_quote = Decimal::ZERO;
+    assert!(j.upsert_order(&web).unwrap());
+
+    assert!(j.unresolved_intents().unwrap().is_empty());
+    let open: Vec<String> = j
+        .open_orders()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.client_order_id)
+        .collect();
+    assert_eq!(open, ["web_abc"]);
+    assert_eq!(j.order("a").unwrap().unwrap().status, OrderStatus::Filled);
+    assert_eq!(j.order("b").unwrap().unwrap().status, OrderStatus::Rejected);
+    assert_eq!(j.order_note("c").unwrap().as_deref(), Some("never sent"));
+    assert_eq!(j.order_note("a").unwrap(), None);
+    // Nothing invented: one fill, the one the exchange reported.
+    assert_eq!(j.fills(&FillFilter::default()).unwrap().len(), 1);
 }

@@ -108,6 +108,13 @@ fn max_price_deviation_pct() {
     let no_mid = RiskContext { mid: None, ..ctx() };
     let r = refused(&mut e, &limit(Side::Buy, "0.001", "60000"), &no_mid);
     says(&r, "max_price_deviation_pct", &["no mid price", "60000"]);
+    // A stop-loss limit 10 % below mid is what it is meant to be.
+    let stop = OrderRequest {
+        kind: OrderType::StopLossLimit,
+        stop_price: Some(d("54100")),
+        ..limit(Side::Sell, "0.001", "54000")
+    };
+    assert!(e.check(&stop, &ctx()).is_ok());
 }
 
 #[test]

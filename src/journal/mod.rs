@@ -11,6 +11,17 @@
 //! and nothing is ever invented locally: statuses and fills only come from
 //! venue reports.
 //!
+//! Life of an order: [`Journal::record_intent`] (committed) ->
+//! [`Journal::mark_sent`] -> the request leaves -> reports arrive through
+//! [`Journal::record_execution`] / [`Journal::upsert_order`]; a definite
+//! reject -> [`Journal::mark_rejected`]. At start, for each
+//! [`Journal::unresolved_intents`] entry: never sent (`sent_ms` is None:
+//! `mark_sent` commits before the send) -> `mark_rejected("never sent")`;
+//! sent -> query the exchange by client order id, then `upsert_order`
+//! (found) or `mark_rejected` (conclusively not found). Then the
+//! exchange's open orders go through `upsert_order` (adopting any placed
+//! elsewhere) and missed trades through [`Journal::insert_fill`].
+//!
 //! All calls are synchronous and cheap; the engine owns the `Journal`.
 
 mod codec;

@@ -368,6 +368,19 @@ impl Journal {
             .optional()?)
     }
 
+    /// Why an order was rejected or how its unknown outcome was resolved.
+    pub fn order_note(&self, client_order_id: &str) -> Result<Option<String>, JournalError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT note FROM orders WHERE client_order_id = ?1",
+                [client_order_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// Our orders with no exchange status yet (`Intent` or `Unknown`),
     /// oldest first: resolve each against the exchange at start.
     pub fn unresolved_intents(&self) -> Result<Vec<Unresolved>, JournalError> {

@@ -202,7 +202,11 @@ impl RiskEngine {
                 ));
             }
         }
-        if let (Some(p), false) = (price, l.max_price_deviation_pct.is_zero()) {
+        // Stop-limit prices sit away from mid by design: only plain limit
+        // prices are held to the deviation limit (the fat-finger check).
+        let plain = matches!(req.kind, OrderType::Limit | OrderType::LimitMaker);
+        let deviation_checked = plain && !l.max_price_deviation_pct.is_zero();
+        if let (Some(p), true) = (price, deviation_checked) {
             let Some(mid) = ctx.mid.filter(|m| !m.is_zero()) else {
                 return Err(refuse(
                     "max_price_deviation_pct",
