@@ -235,3 +235,40 @@ fn zero_turns_a_check_off() {
     }
     assert_eq!(e.after_fill(d("-1000000")), None);
 }
+
+#[test]
+fn oco_counts_as_two_open_orders_and_is_valued_at_its_higher_leg() {
+    use tradeterm::trading::account::OcoRequest;
+    let mut e = engine();
+    let oco = |qty: &str| OcoRequest {
+        list_client_order_id: "l".into(),
+        symbol: "BTCUSDT".into(),
+        side: Side::Sell,
+        qty: d(qty),
+        limit_client_order_id: "l1".into(),
+        // 10 % above mid: a take-profit, not a fat finger.
+        limit_price: d("66000"),
+        stop_client_order_id: "l2".into(),
+        stop_price: d("57000"),
+        stop_limit_price: d("56900"),
+        tag: "man".into(),
+    };
+    let a = e.check_oco(&oco("0.015"), &ctx()).unwrap();
+    assert_eq!(a.limit_price, d("66000"));
+    let x = e.check_oco(&oco("0.016"), &ctx()).unwrap_err();
+    says(&x, "max_order_notional", &["1056", "1000"]);
+    let busy = RiskContext {
+        open_orders_count: 19,
+        ..ctx()
+    };
+    let x = e.check_oco(&oco("0.001"), &busy).unwrap_err();
+    says(&x, "max_open_orders", &["19", "20"]);
+    let halted = RiskContext {
+        halted: true,
+        ..ctx()
+    };
+    assert_eq!(
+        e.check_oco(&oco("0.001"), &halted).unwrap_err().rule,
+        "halted"
+    );
+}

@@ -13,7 +13,7 @@ mod limits;
 pub use limits::RiskLimits;
 
 use crate::domain::{Millis, Side};
-use crate::trading::account::OrderRequest;
+use crate::trading::account::{OcoRequest, OrderRequest};
 use crate::trading::order::OrderType;
 use rust_decimal::Decimal;
 use std::collections::VecDeque;
@@ -145,7 +145,53 @@ impl RiskEngine {
         req: &OrderRequest,
         ctx: &RiskContext,
     ) -> Result<Approved<OrderRequest>, Refusal> {
-        let l = self.limits.clone();
+        self.gate(ctx, 1)?;
+        let price = (req.kind != OrderType::Market)
+            .then_some(req.price)
+            .flatten();
+        // Base quantity and notional of the order, where they can be known.
+        let (qty, notional) = match (req.qty, req.quote_qty) {
+            (Some(q), _) => (Some(q), price.or(ctx.mid).map(|p| p * q)),
+            (None, Some(quote)) => (ctx.mid.and_then(|m| quote.checked_div(m)), Some(quote)),
+            (None, None) => (None, None),
+        };
+        self.notional_rule(notional)?;
+        // Stop-limit prices sit away from mid by design: only plain limit
+        // prices are held to the deviation limit (the fat-finger check).
+        if matches!(req.kind, OrderType::Limit | OrderType::LimitMaker) {
+            if let Some(p) = price {
+                self.deviation_rule(p, ctx.mid)?;
+            }
+        }
+        if req.side == Side::Buy {
+            self.position_rule(qty, ctx.mid.or(price), ctx.position)?;
+        }
+        self.rate_rule(ctx.now_ms)?;
+        Ok(Approved(req.clone()))
+    }
+
+    /// Checks an OCO pair as two new orders of `qty` each valued at its
+    /// higher leg price. Its legs are exits placed away from mid on
+    /// purpose, so the deviation rule does not apply; one approval counts
+    /// once toward orders per second (it is one request).
+    pub fn check_oco(
+        &mut self,
+        req: &OcoRequest,
+        ctx: &RiskContext,
+    ) -> Result<Approved<OcoRequest>, Refusal> {
+        self.gate(ctx, 2)?;
+        let top = req.limit_price.max(req.stop_limit_price);
+        self.notional_rule(Some(req.qty * top))?;
+        if req.side == Side::Buy {
+            self.position_rule(Some(req.qty), ctx.mid.or(Some(top)), ctx.position)?;
+        }
+        self.rate_rule(ctx.now_ms)?;
+        Ok(Approved(req.clone()))
+    }
+
+    /// Halt, daily loss and open orders, for `adding` new orders.
+    fn gate(&self, ctx: &RiskContext, adding: usize) -> Result<(), Refusal> {
+        let l = &self.limits;
         if ctx.halted {
             return Err(refuse(
                 "halted",
@@ -163,7 +209,8 @@ impl RiskEngine {
                 halt: Some(reason),
             });
         }
-        if l.max_open_orders > 0 && ctx.open_orders_count >= l.max_open_orders as usize {
+        let max = l.max_open_orders as usize;
+        if max > 0 && ctx.open_orders_count + adding > max {
             return Err(refuse(
                 "max_open_orders",
                 format!(
@@ -172,108 +219,121 @@ impl RiskEngine {
                 ),
             ));
         }
-        let price = (req.kind != OrderType::Market)
-            .then_some(req.price)
-            .flatten();
-        let value_at = price.or(ctx.mid);
-        // Base quantity and notional of the order, where they can be known.
-        let (qty, notional) = match (req.qty, req.quote_qty) {
-            (Some(q), _) => (Some(q), value_at.map(|p| p * q)),
-            (None, Some(quote)) => (ctx.mid.and_then(|m| quote.checked_div(m)), Some(quote)),
-            (None, None) => (None, None),
+        Ok(())
+    }
+
+    fn notional_rule(&self, notional: Option<Decimal>) -> Result<(), Refusal> {
+        let max = self.limits.max_order_notional;
+        if max.is_zero() {
+            return Ok(());
+        }
+        let Some(n) = notional else {
+            return Err(refuse(
+                "max_order_notional",
+                "the order cannot be valued (no price and no mid price); \
+                 risk.max_order_notional cannot be checked"
+                    .into(),
+            ));
         };
-        if !l.max_order_notional.is_zero() {
-            let Some(n) = notional else {
-                return Err(refuse(
-                    "max_order_notional",
-                    "the order cannot be valued (no price and no mid price); \
-                     risk.max_order_notional cannot be checked"
-                        .into(),
-                ));
-            };
-            if n > l.max_order_notional {
-                return Err(refuse(
-                    "max_order_notional",
-                    format!(
-                        "order notional {} exceeds the limit of {} (risk.max_order_notional)",
-                        n.normalize(),
-                        l.max_order_notional
-                    ),
-                ));
-            }
+        if n > max {
+            return Err(refuse(
+                "max_order_notional",
+                format!(
+                    "order notional {} exceeds the limit of {max} (risk.max_order_notional)",
+                    n.normalize()
+                ),
+            ));
         }
-        // Stop-limit prices sit away from mid by design: only plain limit
-        // prices are held to the deviation limit (the fat-finger check).
-        let plain = matches!(req.kind, OrderType::Limit | OrderType::LimitMaker);
-        let deviation_checked = plain && !l.max_price_deviation_pct.is_zero();
-        if let (Some(p), true) = (price, deviation_checked) {
-            let Some(mid) = ctx.mid.filter(|m| !m.is_zero()) else {
-                return Err(refuse(
-                    "max_price_deviation_pct",
-                    format!(
-                        "no mid price to compare the limit price {p} with \
-                         (risk.max_price_deviation_pct)"
-                    ),
-                ));
-            };
-            let dev = (p - mid).abs() / mid * Decimal::ONE_HUNDRED;
-            if dev > l.max_price_deviation_pct {
-                return Err(refuse(
-                    "max_price_deviation_pct",
-                    format!(
-                        "limit price {p} is {}% from mid {mid}; the limit is {}% \
-                         (risk.max_price_deviation_pct)",
-                        pct(dev),
-                        l.max_price_deviation_pct
-                    ),
-                ));
-            }
+        Ok(())
+    }
+
+    fn deviation_rule(&self, p: Decimal, mid: Option<Decimal>) -> Result<(), Refusal> {
+        let max = self.limits.max_price_deviation_pct;
+        if max.is_zero() {
+            return Ok(());
         }
-        if req.side == Side::Buy && !l.max_position_notional.is_zero() {
-            let at = ctx.mid.or(price);
-            let (Some(q), Some(at)) = (qty, at) else {
-                return Err(refuse(
-                    "max_position_notional",
-                    "the position after this buy cannot be valued (no mid price); \
-                     risk.max_position_notional cannot be checked"
-                        .into(),
-                ));
-            };
-            let after = ctx.position.max(Decimal::ZERO) + q;
-            let value = after * at;
-            if value > l.max_position_notional {
-                return Err(refuse(
-                    "max_position_notional",
-                    format!(
-                        "position after this buy would be {} ({} at {at}), above the limit of {} \
-                         (risk.max_position_notional)",
-                        after.normalize(),
-                        value.normalize(),
-                        l.max_position_notional
-                    ),
-                ));
-            }
+        let Some(mid) = mid.filter(|m| !m.is_zero()) else {
+            return Err(refuse(
+                "max_price_deviation_pct",
+                format!(
+                    "no mid price to compare the limit price {p} with \
+                     (risk.max_price_deviation_pct)"
+                ),
+            ));
+        };
+        let dev = (p - mid).abs() / mid * Decimal::ONE_HUNDRED;
+        if dev > max {
+            return Err(refuse(
+                "max_price_deviation_pct",
+                format!(
+                    "limit price {p} is {}% from mid {mid}; the limit is {max}% \
+                     (risk.max_price_deviation_pct)",
+                    pct(dev)
+                ),
+            ));
         }
-        if l.max_orders_per_sec > 0 {
-            while self
-                .recent
-                .front()
-                .is_some_and(|t| *t <= ctx.now_ms - WINDOW_MS)
-            {
-                self.recent.pop_front();
-            }
-            if self.recent.len() >= l.max_orders_per_sec as usize {
-                return Err(refuse(
-                    "max_orders_per_sec",
-                    format!(
-                        "{} orders in the last second; the limit is {} (risk.max_orders_per_sec)",
-                        self.recent.len(),
-                        l.max_orders_per_sec
-                    ),
-                ));
-            }
-            self.recent.push_back(ctx.now_ms);
+        Ok(())
+    }
+
+    /// A buy of `qty` valued `at` on top of `position`.
+    fn position_rule(
+        &self,
+        qty: Option<Decimal>,
+        at: Option<Decimal>,
+        position: Decimal,
+    ) -> Result<(), Refusal> {
+        let max = self.limits.max_position_notional;
+        if max.is_zero() {
+            return Ok(());
         }
-        Ok(Approved(req.clone()))
+        let (Some(q), Some(at)) = (qty, at) else {
+            return Err(refuse(
+                "max_position_notional",
+                "the position after this buy cannot be valued (no mid price); \
+                 risk.max_position_notional cannot be checked"
+                    .into(),
+            ));
+        };
+        let after = position.max(Decimal::ZERO) + q;
+        let value = after * at;
+        if value > max {
+            return Err(refuse(
+                "max_position_notional",
+                format!(
+                    "position after this buy would be {} ({} at {at}), above the limit of {max} \
+                     (risk.max_position_notional)",
+                    after.normalize(),
+                    value.normalize()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sliding one-second window on the engine's clock; records an
+    /// approval when it passes.
+    fn rate_rule(&mut self, now_ms: Millis) -> Result<(), Refusal> {
+        let max = self.limits.max_orders_per_sec as usize;
+        if max == 0 {
+            return Ok(());
+        }
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| *t <= now_ms - WINDOW_MS)
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= max {
+            return Err(refuse(
+                "max_orders_per_sec",
+                format!(
+                    "{} orders in the last second; the limit is {max} (risk.max_orders_per_sec)",
+                    self.recent.len()
+                ),
+            ));
+        }
+        self.recent.push_back(now_ms);
+        Ok(())
     }
 }
