@@ -167,3 +167,15 @@ fn a_newer_schema_is_refused() {
     assert!(matches!(e, JournalError::TooNew { found: 99, .. }), "{e:?}");
     assert!(e.to_string().contains("newer"), "{e}");
 }
+
+#[test]
+fn one_process_at_a_time() {
+    let d = tempfile::tempdir().unwrap();
+    let path = Journal::path_for(d.path(), Mode::Live);
+    let first = Journal::open(&path).unwrap();
+    let e = Journal::open(&path).unwrap_err();
+    assert!(matches!(e, JournalError::InUse { .. }), "{e:?}");
+    assert!(e.to_string().contains("another tradeterm process"), "{e}");
+    drop(first);
+    Journal::open(&path).unwrap();
+}

@@ -25,6 +25,7 @@
 //! All calls are synchronous and cheap; the engine owns the `Journal`.
 
 mod codec;
+mod lock;
 mod orders;
 pub mod schema;
 mod state;
@@ -59,6 +60,12 @@ pub enum JournalError {
         found: u32,
         known: u32,
     },
+    #[error(
+        "the journal {} is in use by another tradeterm process; \
+         stop that one first (one process per environment)",
+        path.display()
+    )]
+    InUse { path: PathBuf },
     #[error("order {0}: not in the journal")]
     UnknownOrder(String),
     #[error("journal: {0}")]
@@ -70,6 +77,8 @@ pub enum JournalError {
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
+    /// Held while open; `None` in memory.
+    _lock: Option<lock::Lock>,
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {
@@ -130,6 +139,7 @@ impl Journal {
     /// with [`JournalError::Corrupt`], never repaired silently.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
         prepare_file(path)?;
+        let lock = lock::acquire(path)?;
         let corrupt = |e: rusqlite::Error| -> JournalError {
             if is_corruption(&e) {
                 JournalError::Corrupt {
@@ -144,6 +154,7 @@ impl Journal {
         let mut j = Journal {
             conn,
             path: path.to_path_buf(),
+            _lock: Some(lock),
         };
         j.setup().map_err(|e| match e {
             JournalError::Sqlite(e) => corrupt(e),
@@ -157,6 +168,7 @@ impl Journal {
         let mut j = Journal {
             conn: Connection::open_in_memory()?,
             path: PathBuf::from(":memory:"),
+            _lock: None,
         };
         j.setup()?;
         Ok(j)
