@@ -38,6 +38,33 @@ impl Journal {
         Ok(())
     }
 
+    /// The paper account's balances: the journaled ones if any were ever
+    /// saved, else `start` (the `[paper]` config), saved now in the same
+    /// transaction. So config balances apply once, to a new journal.
+    pub fn balances_or_seed(
+        &mut self,
+        start: &[Balance],
+        now_ms: Millis,
+    ) -> Result<Vec<Balance>, JournalError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let any: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM balance_snapshots)", [], |r| {
+                r.get(0)
+            })?;
+        if !any {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO balance_snapshots (time_ms, asset, free, locked) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for b in start {
+                st.execute((now_ms, &b.asset, dec_text(b.free), dec_text(b.locked)))?;
+            }
+        }
+        tx.commit()?;
+        self.latest_balances()
+    }
+
     /// The last recorded balance of every asset, by asset name.
     pub fn latest_balances(&self) -> Result<Vec<Balance>, JournalError> {
         let mut st = self.conn.prepare_cached(
@@ -137,6 +164,17 @@ mod tests {
             j.latest_balances().unwrap(),
             vec![b("BTC", "0.5", "0"), b("USDT", "9000.123456789", "1000")]
         );
+    }
+
+    #[test]
+    fn config_balances_seed_a_new_journal_once() {
+        let mut j = Journal::open_in_memory().unwrap();
+        let start = [b("USDT", "10000", "0")];
+        assert_eq!(j.balances_or_seed(&start, 1).unwrap(), start);
+        j.save_balances(&[b("USDT", "9500", "0"), b("BTC", "0.01", "0")], 2)
+            .unwrap();
+        let now = j.balances_or_seed(&[b("USDT", "1", "0")], 3).unwrap();
+        assert_eq!(now, vec![b("BTC", "0.01", "0"), b("USDT", "9500", "0")]);
     }
 
     #[test]

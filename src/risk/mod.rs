@@ -94,9 +94,10 @@ pub struct RiskContext {
     pub mid: Option<Decimal>,
     /// Our orders open at the venue (all symbols).
     pub open_orders_count: usize,
-    /// Base quantity held in the order's symbol.
+    /// Base quantity held in the order's symbol (the portfolio position).
     pub position: Decimal,
-    /// Net realized P&L today (UTC), in the quote asset.
+    /// Net realized P&L today (UTC), in the quote asset
+    /// (`Portfolio::daily_realized_pnl`).
     pub daily_realized_pnl: Decimal,
     pub now_ms: Millis,
     /// A halt is latched.
