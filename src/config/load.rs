@@ -100,6 +100,12 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
+/// Tables whose keys are the user's (asset names), not a fixed schema: a
+/// layer adds or overrides entries, each a string.
+fn is_map(key: &str) -> bool {
+    key == "paper.balances"
+}
+
 /// Allowed values for keys that are enumerations.
 fn choices(key: &str) -> Option<Vec<&'static str>> {
     Some(match key {
@@ -205,6 +211,27 @@ fn merge(
             });
         };
         match (def, v) {
+            (Value::Table(_), Value::Table(lt)) if is_map(&key) => {
+                let slot = into
+                    .entry(k.clone())
+                    .or_insert_with(|| Value::Table(Table::new()));
+                let Value::Table(st) = slot else {
+                    unreachable!("defaults and merged share shape")
+                };
+                for (name, amount) in lt {
+                    let leaf = format!("{key}.{name}");
+                    if !amount.is_str() {
+                        return Err(invalid(
+                            src,
+                            &leaf,
+                            amount,
+                            "expected an amount as a string, e.g. \"100\"".into(),
+                        ));
+                    }
+                    st.insert(name.clone(), amount.clone());
+                    origins.insert(leaf, src.origin.clone());
+                }
+            }
             (Value::Table(dt), Value::Table(lt)) => {
                 let slot = into
                     .entry(k.clone())
@@ -339,8 +366,14 @@ pub fn load(
         let Some(rest) = name.strip_prefix("TRADETERM_") else {
             continue;
         };
-        let path: Vec<String> = rest.to_lowercase().split("__").map(String::from).collect();
-        let known = lookup(&defaults, &path).is_some();
+        let mut path: Vec<String> = rest.to_lowercase().split("__").map(String::from).collect();
+        // `TRADETERM_PAPER__BALANCES__SOL=5`: the asset keeps its case and
+        // the amount stays a string.
+        let map_entry = path.len() == 3 && is_map(&path[..2].join("."));
+        if map_entry {
+            path[2] = path[2].to_uppercase();
+        }
+        let known = map_entry || lookup(&defaults, &path).is_some();
         if !known {
             if rest.contains("__") || matches!(rest, "MODE" | "SYMBOL" | "WATCHLIST") {
                 return Err(ConfigError::Invalid {
@@ -356,7 +389,12 @@ pub fn load(
             continue;
         }
         let mut layer_table = Table::new();
-        insert_path(&mut layer_table, &path, env_value(raw));
+        let value = if map_entry {
+            Value::String(raw.clone())
+        } else {
+            env_value(raw)
+        };
+        insert_path(&mut layer_table, &path, value);
         let layer = Layer {
             origin: Source::Env(name.clone()),
             text: None,
@@ -596,6 +634,7 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
             "expected more than 0 and at most 1000",
         ));
     }
+    super::trading::validate(c, &fail)?;
     for (mode, ep) in &c.endpoints {
         for (k, url, schemes) in [
             ("rest", &ep.rest, &["http://", "https://"][..]),

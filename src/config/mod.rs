@@ -5,8 +5,10 @@
 
 mod load;
 pub mod paths;
+mod trading;
 
 pub use load::{load, ConfigError, Layers, Overrides, Source};
+pub use trading::{PaperCfg, RiskCfg};
 
 use crate::domain::Interval;
 use serde::{Deserialize, Serialize};
@@ -175,6 +177,8 @@ pub struct Config {
     pub ui: UiCfg,
     pub sim: SimCfg,
     pub paths: PathsCfg,
+    pub risk: RiskCfg,
+    pub paper: PaperCfg,
 }
 
 impl Config {
