@@ -2,6 +2,7 @@
 //! events and REST replies into it, and publishes [`View`]s.
 
 pub mod command;
+pub mod trading;
 pub mod trading_view;
 pub mod view;
 

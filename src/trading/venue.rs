@@ -6,16 +6,17 @@
 //! processes one event at a time and never waits on the network.
 
 use super::account::{AccountEvent, Balance, Fill, OcoRequest, OrderRequest};
-use crate::domain::{Millis, Trade};
+use crate::domain::{Millis, SymbolInfo, Trade};
+use crate::risk::Approved;
 use crate::market::MarketState;
 use crate::trading::order::Order;
 
-/// Requests to a venue. Orders arrive already approved by risk (the engine
-/// only builds these from approved requests).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Requests to a venue. New orders can only be built from risk-approved
+/// requests: an unchecked order does not type-check.
+#[derive(Debug, PartialEq, Eq)]
 pub enum VenueRequest {
-    Place(OrderRequest),
-    PlaceOco(OcoRequest),
+    Place(Approved<OrderRequest>),
+    PlaceOco(Approved<OcoRequest>),
     Cancel { symbol: String, client_order_id: String },
     CancelAll { symbol: String },
     /// Look an order up by client order id (resolving an UNKNOWN submit).
@@ -60,6 +61,8 @@ pub enum VenueEvent {
 pub trait Venue: Send {
     /// "paper", "Binance testnet", ...
     fn name(&self) -> String;
+    /// The exchange's symbols (filters, assets), when exchangeInfo arrives.
+    fn add_symbols(&mut self, _infos: &[SymbolInfo]) {}
     /// `market` is the engine's current market (paper venues fill
     /// against its book; exchange venues ignore it).
     fn request(&mut self, r: VenueRequest, market: &MarketState, now_ms: Millis);

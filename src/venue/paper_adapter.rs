@@ -50,11 +50,6 @@ impl PaperAdapter {
         })
     }
 
-    /// Registers a symbol's filters and assets (from exchangeInfo).
-    pub fn add_symbol(&mut self, info: &SymbolInfo) {
-        self.venue.add_symbol(info);
-    }
-
     pub fn venue(&self) -> &PaperVenue {
         &self.venue
     }
@@ -105,6 +100,12 @@ impl Venue for PaperAdapter {
         self.label.clone()
     }
 
+    fn add_symbols(&mut self, infos: &[SymbolInfo]) {
+        for i in infos {
+            self.venue.add_symbol(i);
+        }
+    }
+
     fn request(&mut self, r: VenueRequest, market: &MarketState, now_ms: Millis) {
         let reject = |tx: &UnboundedSender<VenueEvent>, cid: String, code: i64, msg: String| {
             let _ = tx.send(VenueEvent::SubmitFailed {
@@ -114,17 +115,17 @@ impl Venue for PaperAdapter {
         };
         match r {
             VenueRequest::Place(req) => match self.live_book(&req.symbol, market) {
-                Err(msg) => reject(&self.tx, req.client_order_id, -1, msg),
+                Err(msg) => reject(&self.tx, req.client_order_id.clone(), -1, msg),
                 Ok(book) => match self.venue.place(&req, book, now_ms) {
                     Ok(evs) => self.emit(evs),
-                    Err(e) => reject(&self.tx, req.client_order_id, e.code, e.msg),
+                    Err(e) => reject(&self.tx, req.client_order_id.clone(), e.code, e.msg),
                 },
             },
             VenueRequest::PlaceOco(req) => match self.live_book(&req.symbol, market) {
-                Err(msg) => reject(&self.tx, req.list_client_order_id, -1, msg),
+                Err(msg) => reject(&self.tx, req.list_client_order_id.clone(), -1, msg),
                 Ok(book) => match self.venue.place_oco(&req, book, now_ms) {
                     Ok(evs) => self.emit(evs),
-                    Err(e) => reject(&self.tx, req.list_client_order_id, e.code, e.msg),
+                    Err(e) => reject(&self.tx, req.list_client_order_id.clone(), e.code, e.msg),
                 },
             },
             VenueRequest::Cancel {
