@@ -42,6 +42,19 @@ impl PaperCfg {
         self.taker_fee.trim().parse().unwrap_or_default()
     }
 
+    /// Starting balances as free amounts (the paper venue's settings and
+    /// `Journal::balances_or_seed` take this shape).
+    pub fn start_balances(&self) -> Vec<crate::trading::account::Balance> {
+        self.starting_balances()
+            .into_iter()
+            .map(|(asset, free)| crate::trading::account::Balance {
+                asset,
+                free,
+                locked: Decimal::ZERO,
+            })
+            .collect()
+    }
+
     /// Starting balances, zero amounts left out.
     pub fn starting_balances(&self) -> BTreeMap<String, Decimal> {
         self.balances
@@ -177,6 +190,8 @@ mod tests {
         let b = c.paper.starting_balances();
         assert_eq!(b.len(), 1, "zero balances are left out: {b:?}");
         assert_eq!(b["USDT"], d("10000"));
+        let v = c.paper.start_balances();
+        assert_eq!((v.len(), v[0].free, v[0].locked), (1, d("10000"), d("0")));
     }
 
     #[test]

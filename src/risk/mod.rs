@@ -24,7 +24,9 @@ use std::fmt;
 /// ```compile_fail
 /// let forged = tradeterm::risk::Approved(());
 /// ```
-#[derive(Debug, PartialEq, Eq)]
+///
+/// A clone is the same order (same client order id), not a new approval.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Approved<T>(T);
 
 impl<T> Approved<T> {
