@@ -104,6 +104,9 @@ pub struct GlobalOpts {
     /// Log file (default: <state dir>/tradeterm.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Hide all order entry (for keys without trading permission, or to watch).
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// More logging (-v debug, -vv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -102,10 +102,17 @@ pub async fn tui(g: &GlobalOpts) -> Result<()> {
     let logs = init_logging(&c, g.verbose, false);
     let sim = start_sim_if_needed(&mut c).await?;
     preflight_symbol(&c, &c.symbol).await?;
-    let engine = tradeterm::engine::spawn(tradeterm::engine::EngineSettings::from_config(&c));
+    let trading = tradeterm::engine::trading_setup::TradingSettings::from_config(
+        &c,
+        paths::data_dir(),
+        g.read_only,
+    );
+    let engine = tradeterm::engine::spawn(
+        tradeterm::engine::EngineSettings::from_config(&c).with_trading(trading),
+    );
     let opts = tradeterm::ui::UiOptions {
         cfg: c.ui.clone(),
-        read_only: false,
+        read_only: g.read_only,
     };
     let res = tradeterm::ui::run(
         opts,

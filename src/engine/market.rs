@@ -33,6 +33,8 @@ pub struct EngineSettings {
     pub connect_timeout: Duration,
     pub time_sync: Duration,
     pub stream: StreamSettings,
+    /// Order entry and the account; `None` for a market-data-only engine.
+    pub trading: Option<super::trading_setup::TradingSettings>,
 }
 
 impl EngineSettings {
@@ -60,7 +62,14 @@ impl EngineSettings {
                 backoff_initial: Duration::from_millis(n.backoff_initial_ms),
                 backoff_max: Duration::from_millis(n.backoff_max_ms),
             },
+            trading: None,
         }
+    }
+
+    /// Adds order entry and the account (journal, venue, risk).
+    pub fn with_trading(mut self, t: super::trading_setup::TradingSettings) -> Self {
+        self.trading = Some(t);
+        self
     }
 }
 
@@ -145,6 +154,7 @@ struct Engine {
     messages: u64,
     seq: u64,
     dirty: bool,
+    trading: Option<super::trading::Trading>,
 }
 
 async fn run(
@@ -160,7 +170,19 @@ async fn run(
     let streams = ws::market_streams(&s.symbol, s.interval);
     let ws_task = tokio::spawn(ws::run(s.stream.clone(), streams, ws_cmd_rx, ws_tx));
     let frame = Duration::from_millis(1000 / s.fps.max(1) as u64);
+    let (venue_tx, mut venue_rx) = mpsc::unbounded_channel();
+    let trading =
+        s.trading
+            .as_ref()
+            .and_then(|t| match super::trading_setup::open(t, s.mode, venue_tx) {
+                Ok(t) => Some(t),
+                Err(err) => {
+                    tracing::error!(%err, "trading is off");
+                    None
+                }
+            });
     let mut e = Engine {
+        trading,
         market: MarketState::new(&s.symbol, s.interval),
         rest,
         gen: 0,
@@ -198,12 +220,25 @@ async fn run(
             .flatten()
             .min()
             .unwrap_or_else(far);
+        let trading_at = e
+            .trading
+            .as_ref()
+            .and_then(|t| t.next_timer())
+            .map(|ms| Instant::now() + Duration::from_millis((ms - now_ms()).max(0) as u64))
+            .unwrap_or_else(far);
         tokio::select! {
             ev = ws_rx.recv() => match ev {
                 Some(ev) => e.on_ws(ev),
                 None => break,
             },
             r = reply_rx.recv() => if let Some(r) = r { e.on_reply(r) },
+            v = venue_rx.recv() => if let (Some(v), Some(t)) = (v, e.trading.as_mut()) {
+                t.on_venue(v, &e.market, now_ms());
+                e.dirty = true;
+            },
+            _ = sleep_until(trading_at) => if let Some(t) = e.trading.as_mut() {
+                t.on_timer(&e.market, now_ms());
+            },
             cmd = cmd_rx.recv() => match cmd {
                 None | Some(Command::Shutdown) => break,
                 Some(c) => e.on_command(c).await,
@@ -342,6 +377,10 @@ impl Engine {
                 self.infos = info.symbols;
                 self.attach_info();
                 tracing::info!(symbols = self.symbols.len(), "exchange info loaded");
+                if let Some(t) = self.trading.as_mut() {
+                    t.on_symbols(&self.infos);
+                    t.reconcile(&self.market, now_ms());
+                }
             }
             Reply::Info(Err(err)) => {
                 self.info_attempts += 1;
@@ -515,7 +554,12 @@ impl Engine {
                 }
                 latency(d.event_time);
                 match self.market.on_depth(d) {
-                    DiffOutcome::Applied | DiffOutcome::Ignored => {}
+                    DiffOutcome::Applied => {
+                        if let Some(t) = self.trading.as_mut() {
+                            t.on_book(&self.market, recv_ms);
+                        }
+                    }
+                    DiffOutcome::Ignored => {}
                     DiffOutcome::Buffered { fetch_snapshot } => {
                         if fetch_snapshot {
                             self.fetch_snapshot();
@@ -530,6 +574,9 @@ impl Engine {
             StreamEvent::BookTicker(b) if &b.symbol == sym => self.market.on_book_ticker(b),
             StreamEvent::Trade(t) if &t.symbol == sym => {
                 latency(t.event_time);
+                if let Some(tr) = self.trading.as_mut() {
+                    tr.on_trade(&t, &self.market, recv_ms);
+                }
                 self.market.on_trade(t);
             }
             StreamEvent::Kline {
@@ -597,9 +644,23 @@ impl Engine {
             | Command::CancelAll { .. }
             | Command::Halt { .. }
             | Command::Resume => {
-                // The market engine has no venue: order entry is not offered
-                // by the UI in this configuration.
-                tracing::warn!("order command ignored: no trading venue is running");
+                let now = now_ms();
+                let (m, t) = (&self.market, self.trading.as_mut());
+                match (c, t) {
+                    (_, None) => tracing::warn!("order command ignored: trading is off"),
+                    (Command::PlaceOrder(ticket), Some(t)) => t.place(ticket, m, now),
+                    (
+                        Command::CancelOrder {
+                            symbol,
+                            client_order_id,
+                        },
+                        Some(t),
+                    ) => t.cancel(symbol, client_order_id, m, now),
+                    (Command::CancelAll { symbol }, Some(t)) => t.cancel_all(symbol, m, now),
+                    (Command::Halt { reason }, Some(t)) => t.halt(&reason, m, now),
+                    (Command::Resume, Some(t)) => t.resume(now),
+                    _ => {}
+                }
             }
             Command::Shutdown => {}
         }
@@ -658,7 +719,10 @@ impl Engine {
             latency_ms: self.latency_ms,
             clock_offset_ms: self.clock_offset_ms,
             messages: self.messages,
-            trading: None,
+            trading: self
+                .trading
+                .as_ref()
+                .map(|t| t.view(&self.market, self.s.mode.badge())),
         }
     }
 }

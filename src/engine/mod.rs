@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod trading;
+pub mod trading_setup;
 pub mod trading_view;
 pub mod view;
 

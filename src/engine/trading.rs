@@ -16,7 +16,7 @@ use crate::domain::{Millis, SymbolInfo, Trade};
 use crate::journal::{FillFilter, Journal, OrderFilter};
 use crate::market::MarketState;
 use crate::portfolio::{no_rates, Pair, Portfolio};
-use crate::risk::{HaltReason, RiskContext, RiskEngine};
+use crate::risk::{RiskContext, RiskEngine};
 use crate::trading::account::{AccountEvent, Fill, OrderRequest};
 use crate::trading::filters::{self, OrderDraft, SymbolFilters};
 use crate::trading::order::{client_order_id, Order, OrderStatus, OrderType, Report};
@@ -122,7 +122,8 @@ impl Trading {
     pub fn on_symbols(&mut self, infos: &[SymbolInfo]) {
         self.venue.add_symbols(infos);
         for i in infos {
-            self.portfolio.set_pair(&i.symbol, Pair::new(&i.base, &i.quote));
+            self.portfolio
+                .set_pair(&i.symbol, Pair::new(&i.base, &i.quote));
             self.infos.insert(i.symbol.clone(), i.clone());
         }
     }
@@ -130,11 +131,17 @@ impl Trading {
     /// Starts (or restarts) reconciliation with the venue.
     pub fn reconcile(&mut self, market: &MarketState, now: Millis) {
         self.reconciled = false;
-        let mut symbols: Vec<String> = self.orders.values().filter(|o| !o.status.is_terminal()).map(|o| o.symbol.clone()).collect();
+        let mut symbols: Vec<String> = self
+            .orders
+            .values()
+            .filter(|o| !o.status.is_terminal())
+            .map(|o| o.symbol.clone())
+            .collect();
         symbols.push(market.symbol.clone());
         symbols.sort();
         symbols.dedup();
-        self.venue.request(VenueRequest::Reconcile { symbols }, market, now);
+        self.venue
+            .request(VenueRequest::Reconcile { symbols }, market, now);
     }
 
     pub fn on_book(&mut self, market: &MarketState, now: Millis) {
@@ -147,13 +154,27 @@ impl Trading {
 
     /// Re-queries orders whose submit outcome is unknown.
     pub fn on_timer(&mut self, market: &MarketState, now: Millis) {
-        let due: Vec<String> = self.unknown.iter().filter(|(_, p)| p.next_ms <= now).map(|(k, _)| k.clone()).collect();
+        let due: Vec<String> = self
+            .unknown
+            .iter()
+            .filter(|(_, p)| p.next_ms <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
         for cid in due {
-            let Some(p) = self.unknown.get_mut(&cid) else { continue };
+            let Some(p) = self.unknown.get_mut(&cid) else {
+                continue;
+            };
             p.queries += 1;
             p.next_ms = now + QUERY_SPACING_MS;
             let symbol = p.symbol.clone();
-            self.venue.request(VenueRequest::Query { symbol, client_order_id: cid }, market, now);
+            self.venue.request(
+                VenueRequest::Query {
+                    symbol,
+                    client_order_id: cid,
+                },
+                market,
+                now,
+            );
         }
     }
 
@@ -175,10 +196,16 @@ impl Trading {
             return self.notice(true, format!("REFUSED: {why}"), now);
         }
         let Some(info) = self.infos.get(&t.symbol).cloned() else {
-            return self.notice(true, format!("REFUSED: {} is not listed by the exchange", t.symbol), now);
+            return self.notice(
+                true,
+                format!("REFUSED: {} is not listed by the exchange", t.symbol),
+                now,
+            );
         };
         let filters = SymbolFilters::from_json(&info.filters);
-        let mid = (market.symbol == t.symbol).then(|| market.sync.book().mid().map(|m| m.to_decimal())).flatten();
+        let mid = (market.symbol == t.symbol)
+            .then(|| market.sync.book().mid().map(|m| m.to_decimal()))
+            .flatten();
         let draft = OrderDraft {
             side: t.side,
             price: t.price,
@@ -187,7 +214,12 @@ impl Trading {
             quote_qty: t.quote_qty,
             market: t.kind == OrderType::Market,
         };
-        let draft = match filters::validate(&filters, draft, mid, self.open_count(Some(&t.symbol)) as u32) {
+        let draft = match filters::validate(
+            &filters,
+            draft,
+            mid,
+            self.open_count(Some(&t.symbol)) as u32,
+        ) {
             Ok(d) => d,
             Err(r) => return self.notice(true, format!("REFUSED: {r}"), now),
         };
@@ -201,13 +233,21 @@ impl Trading {
             price: draft.price,
             stop_price: draft.stop_price,
             qty: draft.qty,
-            quote_qty: if draft.qty.is_some() { None } else { draft.quote_qty },
+            quote_qty: if draft.qty.is_some() {
+                None
+            } else {
+                draft.quote_qty
+            },
             tag: "man".into(),
         };
         let ctx = RiskContext {
             mid,
             open_orders_count: self.open_count(None),
-            position: self.portfolio.position(&t.symbol).map(|p| p.qty).unwrap_or_default(),
+            position: self
+                .portfolio
+                .position(&t.symbol)
+                .map(|p| p.qty)
+                .unwrap_or_default(),
             daily_realized_pnl: self.portfolio.daily_realized_pnl(&info.quote, now),
             now_ms: now,
             halted: self.halted.is_some(),
@@ -223,12 +263,18 @@ impl Trading {
         };
         // The intent is on disk before the request can leave.
         if let Err(e) = self.journal.record_intent(&req, now) {
-            return self.notice(true, format!("ERROR: order not sent, the journal refused it: {e}"), now);
+            return self.notice(
+                true,
+                format!("ERROR: order not sent, the journal refused it: {e}"),
+                now,
+            );
         }
         let _ = self.journal.mark_sent(&req.client_order_id, now);
-        self.orders.insert(req.client_order_id.clone(), intent_order(&req, now));
+        self.orders
+            .insert(req.client_order_id.clone(), intent_order(&req, now));
         tracing::info!(cid = %req.client_order_id, symbol = %req.symbol, side = req.side.as_str(), kind = req.kind.as_str(), "order sent to {}", self.venue.name());
-        self.venue.request(VenueRequest::Place(approved), market, now);
+        self.venue
+            .request(VenueRequest::Place(approved), market, now);
     }
 
     fn can_place(&self) -> Result<(), String> {
@@ -244,18 +290,32 @@ impl Trading {
         Ok(())
     }
 
-    pub fn cancel(&mut self, symbol: String, client_order_id: String, market: &MarketState, now: Millis) {
+    pub fn cancel(
+        &mut self,
+        symbol: String,
+        client_order_id: String,
+        market: &MarketState,
+        now: Millis,
+    ) {
         if self.read_only {
             return self.notice(true, "REFUSED: read-only session".into(), now);
         }
-        self.venue.request(VenueRequest::Cancel { symbol, client_order_id }, market, now);
+        self.venue.request(
+            VenueRequest::Cancel {
+                symbol,
+                client_order_id,
+            },
+            market,
+            now,
+        );
     }
 
     pub fn cancel_all(&mut self, symbol: String, market: &MarketState, now: Millis) {
         if self.read_only {
             return self.notice(true, "REFUSED: read-only session".into(), now);
         }
-        self.venue.request(VenueRequest::CancelAll { symbol }, market, now);
+        self.venue
+            .request(VenueRequest::CancelAll { symbol }, market, now);
     }
 
     /// Latches a halt and cancels every open order.
@@ -269,13 +329,23 @@ impl Trading {
             }
             Err(e) => tracing::error!(error = %e, "cannot persist the halt"),
         }
-        let mut symbols: Vec<String> = self.orders.values().filter(|o| !o.status.is_terminal()).map(|o| o.symbol.clone()).collect();
+        let mut symbols: Vec<String> = self
+            .orders
+            .values()
+            .filter(|o| !o.status.is_terminal())
+            .map(|o| o.symbol.clone())
+            .collect();
         symbols.sort();
         symbols.dedup();
         for s in symbols {
-            self.venue.request(VenueRequest::CancelAll { symbol: s }, market, now);
+            self.venue
+                .request(VenueRequest::CancelAll { symbol: s }, market, now);
         }
-        self.notice(true, format!("HALTED: {reason}; open orders are being cancelled"), now);
+        self.notice(
+            true,
+            format!("HALTED: {reason}; open orders are being cancelled"),
+            now,
+        );
     }
 
     pub fn resume(&mut self, now: Millis) {
@@ -294,7 +364,10 @@ impl Trading {
     pub fn on_venue(&mut self, ev: VenueEvent, market: &MarketState, now: Millis) {
         match ev {
             VenueEvent::Account(a) => self.on_account(a, market, now),
-            VenueEvent::SubmitFailed { client_order_id, failure } => match failure {
+            VenueEvent::SubmitFailed {
+                client_order_id,
+                failure,
+            } => match failure {
                 SubmitFailure::Rejected { code, msg } => {
                     let _ = self.journal.mark_rejected(&client_order_id, &msg, now);
                     if let Some(o) = self.orders.get_mut(&client_order_id) {
@@ -302,11 +375,23 @@ impl Trading {
                         o.updated_ms = now;
                     }
                     self.unknown.remove(&client_order_id);
-                    let code = if code < 0 { format!(" {code}") } else { String::new() };
-                    self.notice(true, format!("REFUSED by {}{code}: {msg}", self.venue.name()), now);
+                    let code = if code < 0 {
+                        format!(" {code}")
+                    } else {
+                        String::new()
+                    };
+                    self.notice(
+                        true,
+                        format!("REFUSED by {}{code}: {msg}", self.venue.name()),
+                        now,
+                    );
                 }
                 SubmitFailure::Unknown { reason } => {
-                    let symbol = self.orders.get(&client_order_id).map(|o| o.symbol.clone()).unwrap_or_default();
+                    let symbol = self
+                        .orders
+                        .get(&client_order_id)
+                        .map(|o| o.symbol.clone())
+                        .unwrap_or_default();
                     if let Some(o) = self.orders.get_mut(&client_order_id) {
                         o.apply(&Report {
                             status: OrderStatus::Unknown,
@@ -316,23 +401,48 @@ impl Trading {
                             time_ms: now,
                         });
                     }
-                    self.unknown.insert(client_order_id.clone(), Pending { symbol, queries: 0, next_ms: now + QUERY_SPACING_MS });
+                    self.unknown.insert(
+                        client_order_id.clone(),
+                        Pending {
+                            symbol,
+                            queries: 0,
+                            next_ms: now + QUERY_SPACING_MS,
+                        },
+                    );
                     self.notice(true, format!("UNKNOWN: {client_order_id}: {reason}; checking with the venue (never resent blindly)"), now);
                 }
             },
-            VenueEvent::CancelFailed { client_order_id, code, msg } => {
-                self.notice(true, format!("cancel of {client_order_id} refused: {code} {msg}"), now);
+            VenueEvent::CancelFailed {
+                client_order_id,
+                code,
+                msg,
+            } => {
+                self.notice(
+                    true,
+                    format!("cancel of {client_order_id} refused: {code} {msg}"),
+                    now,
+                );
             }
-            VenueEvent::Queried { client_order_id, order } => match order {
+            VenueEvent::Queried {
+                client_order_id,
+                order,
+            } => match order {
                 Some(o) => {
                     self.unknown.remove(&client_order_id);
                     self.adopt(o, now);
                 }
                 None => {
-                    let give_up = self.unknown.get(&client_order_id).is_some_and(|p| p.queries >= MAX_QUERIES);
+                    let give_up = self
+                        .unknown
+                        .get(&client_order_id)
+                        .is_some_and(|p| p.queries >= MAX_QUERIES);
                     if give_up {
                         self.unknown.remove(&client_order_id);
-                        let _ = self.journal.mark_rejected(&client_order_id, "never reached the venue", now);
+                        let _ = self.journal.mark_rejected(
+                            &client_order_id,
+                            "never reached the venue",
+                            now,
+                        );
                         if let Some(o) = self.orders.get_mut(&client_order_id) {
                             o.status = OrderStatus::Rejected;
                         }
@@ -355,15 +465,26 @@ impl Trading {
                 if let Ok(unresolved) = self.journal.unresolved_intents() {
                     for u in unresolved {
                         let cid = u.request.client_order_id.clone();
-                        self.orders.entry(cid.clone()).or_insert_with(|| intent_order(&u.request, u.created_ms));
-                        self.unknown.insert(cid, Pending { symbol: u.request.symbol.clone(), queries: 0, next_ms: now });
+                        self.orders
+                            .entry(cid.clone())
+                            .or_insert_with(|| intent_order(&u.request, u.created_ms));
+                        self.unknown.insert(
+                            cid,
+                            Pending {
+                                symbol: u.request.symbol.clone(),
+                                queries: 0,
+                                next_ms: now,
+                            },
+                        );
                     }
                 }
                 self.on_timer(market, now);
                 self.reconciled = true;
                 tracing::info!(venue = %self.venue.name(), open = self.open_count(None), "account reconciled");
             }
-            VenueEvent::Error { context, message } => self.notice(true, format!("ERROR: {context}: {message}"), now),
+            VenueEvent::Error { context, message } => {
+                self.notice(true, format!("ERROR: {context}: {message}"), now)
+            }
         }
     }
 
@@ -373,19 +494,32 @@ impl Trading {
             tracing::warn!(cid = %o.client_order_id, error = %e, "order not journaled");
         }
         let r = report_of(&o);
-        self.orders.entry(o.client_order_id.clone()).and_modify(|cur| {
-            cur.apply(&r);
-        }).or_insert(o);
+        self.orders
+            .entry(o.client_order_id.clone())
+            .and_modify(|cur| {
+                cur.apply(&r);
+            })
+            .or_insert(o);
         let _ = now;
     }
 
     fn on_account(&mut self, a: AccountEvent, market: &MarketState, now: Millis) {
         match a {
             AccountEvent::Execution(rep) => {
-                let cid = rep.orig_client_order_id.clone().filter(|c| !c.is_empty() && rep.exec_type == "CANCELED").unwrap_or_else(|| rep.client_order_id.clone());
-                if let Err(e) = self.journal.record_execution(&rep) {
-                    tracing::error!(error = %e, "execution report not journaled");
-                }
+                let cid = rep
+                    .orig_client_order_id
+                    .clone()
+                    .filter(|c| !c.is_empty() && rep.exec_type == "CANCELED")
+                    .unwrap_or_else(|| rep.client_order_id.clone());
+                // The journal stores the order update and its fill together
+                // and says whether the fill is new (fills count once).
+                let new_fill = match self.journal.record_execution(&rep) {
+                    Ok(r) => r.new_fill,
+                    Err(e) => {
+                        tracing::error!(error = %e, "execution report not journaled");
+                        true
+                    }
+                };
                 self.unknown.remove(&cid);
                 let report = Report {
                     status: rep.status,
@@ -408,8 +542,8 @@ impl Trading {
                 if rep.status == OrderStatus::Rejected {
                     self.notice(true, format!("REJECTED {cid}: {}", rep.reject_reason), now);
                 }
-                if let Some(fill) = rep.fill() {
-                    self.record_fill(&fill, market, now);
+                if let Some(fill) = rep.fill().filter(|_| new_fill) {
+                    self.apply_fill(&fill, market, now);
                 }
                 self.trim_orders();
             }
@@ -417,7 +551,9 @@ impl Trading {
                 self.portfolio.apply_balances(&balances);
                 let _ = self.journal.save_balances(&balances, now);
             }
-            AccountEvent::BalanceDelta { asset, delta, .. } => self.portfolio.apply_balance_delta(&asset, delta),
+            AccountEvent::BalanceDelta { asset, delta, .. } => {
+                self.portfolio.apply_balance_delta(&asset, delta)
+            }
             AccountEvent::ListStatus { .. } => {}
             AccountEvent::StreamLost { reason } => {
                 self.reconciled = false;
@@ -427,19 +563,21 @@ impl Trading {
         }
     }
 
-    /// A fill, counted once (journal and portfolio both dedupe by trade id).
+    /// A fill learnt over REST (reconciliation): journaled, then applied
+    /// once (the journal dedupes by trade id).
     fn record_fill(&mut self, fill: &Fill, market: &MarketState, now: Millis) {
-        let new = match self.journal.insert_fill(fill) {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "fill not journaled");
-                true
-            }
-        };
-        if !new {
-            return;
+        match self.journal.insert_fill(fill) {
+            Ok(true) => self.apply_fill(fill, market, now),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "fill not journaled"),
         }
-        self.portfolio.apply_fill(fill, &no_rates);
+    }
+
+    /// A new fill: portfolio, display, daily-loss check.
+    fn apply_fill(&mut self, fill: &Fill, market: &MarketState, now: Millis) {
+        if self.portfolio.apply_fill(fill, &no_rates).is_none() {
+            return; // seen before
+        }
         self.fills.push_front(fill.clone());
         self.fills.truncate(FILLS_SHOWN);
         let fee = format!("{} {}", fill.commission.normalize(), fill.commission_asset);
@@ -455,19 +593,27 @@ impl Trading {
             ),
             now,
         );
-        let quote = self.infos.get(&fill.symbol).map(|i| i.quote.clone()).unwrap_or_default();
+        let quote = self
+            .infos
+            .get(&fill.symbol)
+            .map(|i| i.quote.clone())
+            .unwrap_or_default();
         let daily = self.portfolio.daily_realized_pnl(&quote, now);
         if self.halted.is_none() {
             if let Some(h) = self.risk.after_fill(daily) {
                 self.halt(&h.to_string(), market, now);
-                let _ = HaltReason::KillSwitch;
             }
         }
     }
 
     /// Keeps every open order and the newest finished ones.
     fn trim_orders(&mut self) {
-        let mut done: Vec<(Millis, String)> = self.orders.values().filter(|o| o.status.is_terminal()).map(|o| (o.updated_ms, o.client_order_id.clone())).collect();
+        let mut done: Vec<(Millis, String)> = self
+            .orders
+            .values()
+            .filter(|o| o.status.is_terminal())
+            .map(|o| (o.updated_ms, o.client_order_id.clone()))
+            .collect();
         if done.len() <= RECENT_SHOWN {
             return;
         }
@@ -478,12 +624,24 @@ impl Trading {
     }
 
     pub fn view(&self, market: &MarketState, mode_label: &str) -> TradingView {
-        let mut open: Vec<Order> = self.orders.values().filter(|o| !o.status.is_terminal()).cloned().collect();
+        let mut open: Vec<Order> = self
+            .orders
+            .values()
+            .filter(|o| !o.status.is_terminal())
+            .cloned()
+            .collect();
         open.sort_by_key(|o| std::cmp::Reverse(o.updated_ms));
-        let mut recent: Vec<Order> = self.orders.values().filter(|o| o.status.is_terminal()).cloned().collect();
+        let mut recent: Vec<Order> = self
+            .orders
+            .values()
+            .filter(|o| o.status.is_terminal())
+            .cloned()
+            .collect();
         recent.sort_by_key(|o| std::cmp::Reverse(o.updated_ms));
         let mark = |sym: &str| -> Option<Decimal> {
-            (market.symbol == sym && market.sync.is_live()).then(|| market.sync.book().mid().map(|m| m.to_decimal())).flatten()
+            (market.symbol == sym && market.sync.is_live())
+                .then(|| market.sync.book().mid().map(|m| m.to_decimal()))
+                .flatten()
         };
         let positions = self
             .portfolio
@@ -532,7 +690,9 @@ impl Trading {
             balances: self.portfolio.balances().cloned().collect(),
             positions,
             round_trips,
-            daily_realized_pnl: self.portfolio.daily_realized_pnl(&quote, crate::exchange::rest::now_ms()),
+            daily_realized_pnl: self
+                .portfolio
+                .daily_realized_pnl(&quote, crate::exchange::rest::now_ms()),
             maker_fee: self.maker_fee,
             taker_fee: self.taker_fee,
             filters: info.map(|i| SymbolFilters::from_json(&i.filters)),

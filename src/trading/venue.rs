@@ -7,8 +7,8 @@
 
 use super::account::{AccountEvent, Balance, Fill, OcoRequest, OrderRequest};
 use crate::domain::{Millis, SymbolInfo, Trade};
-use crate::risk::Approved;
 use crate::market::MarketState;
+use crate::risk::Approved;
 use crate::trading::order::Order;
 
 /// Requests to a venue. New orders can only be built from risk-approved
@@ -17,12 +17,22 @@ use crate::trading::order::Order;
 pub enum VenueRequest {
     Place(Approved<OrderRequest>),
     PlaceOco(Approved<OcoRequest>),
-    Cancel { symbol: String, client_order_id: String },
-    CancelAll { symbol: String },
+    Cancel {
+        symbol: String,
+        client_order_id: String,
+    },
+    CancelAll {
+        symbol: String,
+    },
     /// Look an order up by client order id (resolving an UNKNOWN submit).
-    Query { symbol: String, client_order_id: String },
+    Query {
+        symbol: String,
+        client_order_id: String,
+    },
     /// Fetch open orders, balances and recent trades of these symbols.
-    Reconcile { symbols: Vec<String> },
+    Reconcile {
+        symbols: Vec<String>,
+    },
 }
 
 /// Why a submit did not produce an order.
@@ -47,13 +57,26 @@ pub struct Reconciliation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VenueEvent {
     Account(AccountEvent),
-    SubmitFailed { client_order_id: String, failure: SubmitFailure },
-    CancelFailed { client_order_id: String, code: i64, msg: String },
+    SubmitFailed {
+        client_order_id: String,
+        failure: SubmitFailure,
+    },
+    CancelFailed {
+        client_order_id: String,
+        code: i64,
+        msg: String,
+    },
     /// Answer to a `Query`: the order, or `None` when the venue does not know it.
-    Queried { client_order_id: String, order: Option<Order> },
+    Queried {
+        client_order_id: String,
+        order: Option<Order>,
+    },
     Reconciled(Reconciliation),
     /// A request could not be carried out for a reason worth showing.
-    Error { context: String, message: String },
+    Error {
+        context: String,
+        message: String,
+    },
 }
 
 /// A venue the engine drives. Implementations send their events through

@@ -63,7 +63,9 @@ impl PaperAdapter {
                 std::fs::create_dir_all(d)?;
             }
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec(&self.venue.snapshot()).map_err(std::io::Error::other)?)?;
+            f.write_all(
+                &serde_json::to_vec(&self.venue.snapshot()).map_err(std::io::Error::other)?,
+            )?;
             f.sync_all()?;
             std::fs::rename(&tmp, p)
         })();
@@ -82,7 +84,11 @@ impl PaperAdapter {
         }
     }
 
-    fn live_book<'m>(&self, symbol: &str, market: &'m MarketState) -> Result<&'m crate::market::OrderBook, String> {
+    fn live_book<'m>(
+        &self,
+        symbol: &str,
+        market: &'m MarketState,
+    ) -> Result<&'m crate::market::OrderBook, String> {
         if market.symbol != symbol {
             return Err(format!(
                 "paper orders fill against the live book; switch to {symbol} to trade it"
