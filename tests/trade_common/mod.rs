@@ -283,3 +283,103 @@ pub fn stream_balances(events: &[AccountEvent]) -> BTreeMap<String, (Decimal, De
     }
     m
 }
+
+/// What the client knows, built only from the adapter's outputs.
+#[derive(Default, Debug)]
+pub struct ClientView {
+    pub orders: BTreeMap<String, tradeterm::trading::order::Order>,
+    pub fills: BTreeMap<i64, Fill>,
+}
+
+impl ClientView {
+    fn entry(
+        &mut self,
+        id: &str,
+        symbol: &str,
+        side: Side,
+        kind: OrderType,
+    ) -> &mut tradeterm::trading::order::Order {
+        self.orders
+            .entry(id.to_string())
+            .or_insert_with(|| tradeterm::trading::order::Order {
+                client_order_id: id.to_string(),
+                exchange_id: None,
+                symbol: symbol.to_string(),
+                side,
+                kind,
+                tif: None,
+                price: None,
+                stop_price: None,
+                qty: None,
+                quote_qty: None,
+                status: OrderStatus::Unknown,
+                executed_qty: Decimal::ZERO,
+                cum_quote: Decimal::ZERO,
+                updated_ms: 0,
+            })
+    }
+
+    pub fn apply_report(&mut self, r: &ExecutionReport) {
+        let id = report_client_id(r).to_string();
+        let rep = tradeterm::trading::order::Report {
+            status: r.status,
+            exchange_id: Some(r.order_id),
+            executed_qty: r.cum_qty,
+            cum_quote: r.cum_quote,
+            time_ms: r.transact_time,
+        };
+        self.entry(&id, &r.symbol, r.side, r.kind).apply(&rep);
+        if let Some(f) = r.fill() {
+            merge_fills(&mut self.fills, [f]);
+        }
+    }
+
+    pub fn apply_state(&mut self, s: &tradeterm::exchange::wire_account::OrderState) {
+        let id = s.order_client_id().to_string();
+        self.entry(&id, &s.symbol, s.side, s.kind)
+            .apply(&s.report());
+    }
+
+    pub fn apply_events(&mut self, events: &[AccountEvent]) {
+        for e in events {
+            if let AccountEvent::Execution(r) = e {
+                self.apply_report(r);
+            }
+        }
+    }
+
+    /// Equal to the ledger: every order's status and cumulative amounts,
+    /// every trade.
+    pub fn assert_matches(&self, sim: &SimHandle) {
+        let ledger = sim.trading();
+        for o in ledger.orders() {
+            let mine = self
+                .orders
+                .get(&o.client_order_id)
+                .unwrap_or_else(|| panic!("client lost {}", o.client_order_id));
+            assert_eq!(
+                (
+                    mine.status,
+                    mine.executed_qty,
+                    mine.cum_quote,
+                    mine.exchange_id
+                ),
+                (o.status, o.executed_qty, o.cum_quote, Some(o.order_id)),
+                "order {}",
+                o.client_order_id
+            );
+        }
+        let trades = ledger.trades();
+        assert_eq!(
+            self.fills.keys().copied().collect::<Vec<_>>(),
+            trades.iter().map(|t| t.trade_id).collect::<Vec<_>>()
+        );
+        for t in trades {
+            let f = &self.fills[&t.trade_id];
+            assert_eq!(
+                (f.price, f.qty, f.commission, f.order_id),
+                (t.price, t.qty, t.commission, t.order_id)
+            );
+        }
+    }
+}
