@@ -15,18 +15,21 @@
 //!
 //! Nothing here logs a query string, a signature or the API key.
 
-use super::rest::{now_ms, RestClient, RestError};
+mod clock;
+mod orders;
+
+pub use clock::ClockSync;
+pub use orders::{oco_params, order_params};
+
+use super::rest::{RestClient, RestError};
 use super::sign;
 use super::signer::RequestSigner;
 use super::wire_account::{self as wa, AccountInfo, OrderListResponse, OrderResponse, OrderState};
-use crate::domain::{Millis, Side};
+use crate::domain::Millis;
 use crate::trading::account::{Balance, Fill, OcoRequest, OrderRequest};
-use crate::trading::order::{OrderType, TimeInForce};
 use reqwest::Method;
-use rust_decimal::Decimal;
-use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How a trading request failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -90,56 +93,6 @@ pub fn classify(e: RestError) -> SubmitError {
     }
 }
 
-/// The offset between Binance's clock and ours.
-#[derive(Debug)]
-pub struct ClockSync {
-    offset_ms: AtomicI64,
-    synced: Mutex<Option<Instant>>,
-    every: Duration,
-    syncs: AtomicU32,
-}
-
-impl ClockSync {
-    pub fn new(every: Duration) -> Self {
-        ClockSync {
-            offset_ms: AtomicI64::new(0),
-            synced: Mutex::new(None),
-            every,
-            syncs: AtomicU32::new(0),
-        }
-    }
-
-    /// Server time minus local time, ms.
-    pub fn offset_ms(&self) -> i64 {
-        self.offset_ms.load(Ordering::SeqCst)
-    }
-
-    /// Our estimate of Binance's clock.
-    pub fn now_ms(&self) -> Millis {
-        now_ms() + self.offset_ms()
-    }
-
-    /// How many times the offset was measured.
-    pub fn syncs(&self) -> u32 {
-        self.syncs.load(Ordering::SeqCst)
-    }
-
-    fn due(&self) -> bool {
-        let g = self.synced.lock().unwrap_or_else(|e| e.into_inner());
-        g.is_none_or(|t| t.elapsed() >= self.every)
-    }
-
-    /// Measures the offset now.
-    pub async fn sync(&self, rest: &RestClient) -> Result<i64, RestError> {
-        let off = rest.clock_offset().await?;
-        self.offset_ms.store(off, Ordering::SeqCst);
-        *self.synced.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        self.syncs.fetch_add(1, Ordering::SeqCst);
-        tracing::debug!(offset_ms = off, "server clock offset measured");
-        Ok(off)
-    }
-}
-
 /// Settings of the signed client.
 #[derive(Clone, Debug)]
 pub struct SignedSettings {
@@ -191,102 +144,6 @@ impl std::fmt::Debug for SignedClient {
             .field("recv_window", &self.recv_window)
             .finish_non_exhaustive()
     }
-}
-
-fn dec(d: Decimal) -> String {
-    d.normalize().to_string()
-}
-
-fn tif_str(t: TimeInForce) -> &'static str {
-    match t {
-        TimeInForce::Gtc => "GTC",
-        TimeInForce::Ioc => "IOC",
-        TimeInForce::Fok => "FOK",
-    }
-}
-
-fn not_sent(reason: &str) -> SubmitError {
-    SubmitError::NotSent {
-        reason: reason.to_string(),
-    }
-}
-
-/// The parameters of `POST /api/v3/order` for a request.
-pub fn order_params(o: &OrderRequest) -> Result<Vec<(&'static str, String)>, SubmitError> {
-    let mut p = vec![
-        ("symbol", o.symbol.clone()),
-        ("side", o.side.as_str().to_string()),
-        ("type", o.kind.as_str().to_string()),
-    ];
-    let need = |v: Option<Decimal>, what: &str| {
-        v.map(dec)
-            .ok_or_else(|| not_sent(&format!("{} order needs a {what}", o.kind.as_str())))
-    };
-    match o.kind {
-        OrderType::Market => match (o.qty, o.quote_qty) {
-            (Some(q), _) => p.push(("quantity", dec(q))),
-            (None, Some(q)) => p.push(("quoteOrderQty", dec(q))),
-            (None, None) => {
-                return Err(not_sent("MARKET order needs a quantity or a quote amount"))
-            }
-        },
-        OrderType::LimitMaker => {
-            p.push(("quantity", need(o.qty, "quantity")?));
-            p.push(("price", need(o.price, "price")?));
-        }
-        OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit => {
-            p.push((
-                "timeInForce",
-                tif_str(o.tif.unwrap_or(TimeInForce::Gtc)).into(),
-            ));
-            p.push(("quantity", need(o.qty, "quantity")?));
-            p.push(("price", need(o.price, "price")?));
-            if o.kind != OrderType::Limit {
-                p.push(("stopPrice", need(o.stop_price, "stop price")?));
-            }
-        }
-    }
-    p.push(("newClientOrderId", o.client_order_id.clone()));
-    p.push(("newOrderRespType", "FULL".into()));
-    Ok(p)
-}
-
-/// The parameters of `POST /api/v3/orderList/oco`: SELL = limit maker
-/// above, stop-limit below; BUY = stop-limit above, limit maker below.
-pub fn oco_params(o: &OcoRequest) -> Vec<(&'static str, String)> {
-    let mut p = vec![
-        ("symbol", o.symbol.clone()),
-        ("side", o.side.as_str().to_string()),
-        ("quantity", dec(o.qty)),
-        ("listClientOrderId", o.list_client_order_id.clone()),
-    ];
-    let (maker, stop) = match o.side {
-        Side::Sell => ("above", "below"),
-        Side::Buy => ("below", "above"),
-    };
-    let k = |side: &str, f: &str| -> &'static str {
-        match (side, f) {
-            ("above", "Type") => "aboveType",
-            ("above", "Price") => "abovePrice",
-            ("above", "StopPrice") => "aboveStopPrice",
-            ("above", "TimeInForce") => "aboveTimeInForce",
-            ("above", _) => "aboveClientOrderId",
-            ("below", "Type") => "belowType",
-            ("below", "Price") => "belowPrice",
-            ("below", "StopPrice") => "belowStopPrice",
-            ("below", "TimeInForce") => "belowTimeInForce",
-            _ => "belowClientOrderId",
-        }
-    };
-    p.push((k(maker, "Type"), "LIMIT_MAKER".into()));
-    p.push((k(maker, "Price"), dec(o.limit_price)));
-    p.push((k(maker, "ClientOrderId"), o.limit_client_order_id.clone()));
-    p.push((k(stop, "Type"), "STOP_LOSS_LIMIT".into()));
-    p.push((k(stop, "Price"), dec(o.stop_limit_price)));
-    p.push((k(stop, "StopPrice"), dec(o.stop_price)));
-    p.push((k(stop, "TimeInForce"), "GTC".into()));
-    p.push((k(stop, "ClientOrderId"), o.stop_client_order_id.clone()));
-    p
 }
 
 impl SignedClient {
@@ -518,6 +375,9 @@ impl SignedClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Side;
+    use crate::trading::order::OrderType;
+    use rust_decimal::Decimal;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

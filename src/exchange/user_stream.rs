@@ -305,11 +305,16 @@ async fn session(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "undecodable user data message"),
             },
-            Message::Ping(_) => {
-                if ws.flush().await.is_err() {
-                    return lost("connection failed while answering a ping".into(), true);
+            // tungstenite queued the pong; push it out.
+            Message::Ping(_) => match ws.flush().await {
+                Ok(()) => {}
+                Err(e) => {
+                    return lost(
+                        format!("connection failed while answering a ping: {e}"),
+                        true,
+                    )
                 }
-            }
+            },
             _ => {}
         }
     }

@@ -168,9 +168,7 @@ pub async fn rig_with(
     let events = Events::default();
     let (stream, stop) = spawn_stream(stream_settings(&sim), client.clone(), events.clone());
     events
-        .wait("stream up", |e| {
-            e.iter().any(|e| *e == AccountEvent::StreamUp)
-        })
+        .wait("stream up", |e| e.contains(&AccountEvent::StreamUp))
         .await;
     Rig {
         sim,

@@ -9,6 +9,9 @@ use super::types::AccountId;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// `(asset, free, locked)` of some assets.
+pub type AssetBalances = Vec<(String, Decimal, Decimal)>;
+
 /// 0.1%.
 pub const FEE_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
 
@@ -145,7 +148,7 @@ impl Ledger {
 
     /// `(account, [(asset, free, locked)])` for every account whose
     /// balances changed since the last call.
-    pub fn take_changed(&mut self) -> Vec<(AccountId, Vec<(String, Decimal, Decimal)>)> {
+    pub fn take_changed(&mut self) -> Vec<(AccountId, AssetBalances)> {
         let changed = std::mem::take(&mut self.changed);
         changed
             .into_iter()

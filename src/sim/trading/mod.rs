@@ -23,7 +23,9 @@ pub mod faults;
 mod feed;
 pub mod json;
 pub mod ledger;
+mod lifecycle;
 mod matching;
+mod params;
 pub(super) mod rest;
 pub mod types;
 pub(super) mod wsapi;
@@ -266,7 +268,7 @@ impl Trading {
         for (account, frames) in by_account {
             let (mut now, later): (Vec<Frame>, Vec<Frame>) = frames
                 .into_iter()
-                .partition(|f| !(f.position && !lag.is_zero()));
+                .partition(|f| !f.position || lag.is_zero());
             if reorder {
                 // Reports of this action reversed; balances stay last.
                 let n = now.iter().filter(|f| !f.position).count();
