@@ -19,6 +19,8 @@
 
 pub mod auth;
 pub mod engine;
+#[cfg(test)]
+mod engine_tests;
 pub mod faults;
 mod feed;
 pub mod json;
