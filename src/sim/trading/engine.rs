@@ -394,6 +394,16 @@ impl Engine {
 }
 
 impl Engine {
+    /// Whether a trade at `price` triggers any stop order of `symbol`.
+    pub fn stops_triggered_by(&self, symbol: &str, price: Decimal) -> bool {
+        self.orders.values().any(|o| {
+            o.symbol == symbol
+                && o.is_open()
+                && !o.is_working
+                && Self::triggers(o.kind, o.side, o.stop_price, price)
+        })
+    }
+
     /// Records the last traded price (nothing is resting on the symbol).
     pub fn note_price(&mut self, symbol: &str, price: Decimal) {
         self.last_price.insert(symbol.to_string(), price);

@@ -349,7 +349,8 @@ impl Trading {
             .unwrap_or(0)
     }
 
-    /// Feeds a public trade to the engine (stops, resting orders).
+    /// Feeds a public trade to the engine (stops, resting orders). The
+    /// book is copied only when a stop triggers and may take liquidity.
     pub(super) fn on_trade(
         &self,
         shared: &Shared,
@@ -358,13 +359,23 @@ impl Trading {
         price: Decimal,
         qty: Decimal,
     ) {
-        let busy = self.with_engine(|e| e.orders().any(|o| o.symbol == symbol && o.is_open()));
+        let (busy, triggers) = self.with_engine(|e| {
+            (
+                e.orders().any(|o| o.symbol == symbol && o.is_open()),
+                e.stops_triggered_by(symbol, price),
+            )
+        });
         if !busy {
             self.act(shared, |e| e.note_price(symbol, price));
             return;
         }
-        let Some(mv) = market_view(shared, symbol) else {
-            return;
+        let mv = if triggers {
+            match market_view(shared, symbol) {
+                Some(mv) => mv,
+                None => return,
+            }
+        } else {
+            MarketView::default()
         };
         self.act(shared, |e| {
             e.on_trade(symbol, price, qty, aggressor, &mv, wall_ms())
