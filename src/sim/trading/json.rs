@@ -3,7 +3,7 @@
 //! order as the real API (hence a small ordered builder: `serde_json`'s map
 //! sorts keys in this build).
 
-use super::super::json::string;
+pub use super::super::json::string;
 use super::types::*;
 use crate::trading::order::{OrderStatus, OrderType};
 use rust_decimal::Decimal;

@@ -13,7 +13,7 @@ use super::json::{self, ws_err, ws_ok};
 use super::types::{AccountId, Reject};
 use super::Trading;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -25,7 +25,8 @@ use tokio_tungstenite::WebSocketStream;
 struct Session {
     conn: u64,
     connected_since: i64,
-    logon: Option<(AccountId, i64)>,
+    /// Account, logon time and API key after `session.logon`.
+    logon: Option<(AccountId, i64, String)>,
     next_sub: u64,
     tx: mpsc::UnboundedSender<String>,
 }
@@ -54,24 +55,25 @@ impl Session {
             "session.logon" => match t.keys().verify_ws(&params, server) {
                 Ok((_, false)) => ws_err(&id, 400, -4056, "HMAC_SHA256 API key is not supported."),
                 Ok((account, true)) => {
-                    self.logon = Some((account, server));
-                    ws_ok(&id, &self.status(&params, server, t))
+                    let key = params.get("apiKey").and_then(Value::as_str).unwrap_or("");
+                    self.logon = Some((account, server, key.to_string()));
+                    ws_ok(&id, &self.status(server, t))
                 }
                 Err(r) => err(&id, r),
             },
-            "session.status" => ws_ok(&id, &self.status(&params, server, t)),
+            "session.status" => ws_ok(&id, &self.status(server, t)),
             "session.logout" => {
                 self.logon = None;
-                ws_ok(&id, &self.status(&params, server, t))
+                ws_ok(&id, &self.status(server, t))
             }
-            "userDataStream.subscribe" => match self.logon {
+            "userDataStream.subscribe" => match self.logon.as_ref().map(|l| l.0) {
                 None => ws_err(
                     &id,
                     401,
                     -1002,
                     "You are not authorized to execute this request.",
                 ),
-                Some((account, _)) => self.subscribe(&id, account, t),
+                Some(account) => self.subscribe(&id, account, t),
             },
             "userDataStream.subscribe.signature" => match t.keys().verify_ws(&params, server) {
                 Ok((account, _)) => self.subscribe(&id, account, t),
@@ -104,22 +106,26 @@ impl Session {
         }
     }
 
-    fn status(&self, _params: &Map<String, Value>, server: i64, t: &Trading) -> String {
-        let subscribed = self
-            .logon
-            .map(|(a, _)| t.subscription_of(self.conn, a).is_some());
+    /// `session.logon` / `session.status` / `session.logout` result.
+    fn status(&self, server: i64, t: &Trading) -> String {
+        let logon = self.logon.as_ref();
+        let subscribed = logon.map(|l| t.subscription_of(self.conn, l.0).is_some());
+        let null = || "null".to_string();
         json::Obj::default()
-            .raw("apiKey", "null")
+            .raw(
+                "apiKey",
+                logon.map(|l| json::string(&l.2)).unwrap_or_else(null),
+            )
             .raw(
                 "authorizedSince",
-                self.logon.map(|l| l.1.to_string()).unwrap_or("null".into()),
+                logon.map(|l| l.1.to_string()).unwrap_or_else(null),
             )
             .raw("connectedSince", self.connected_since)
             .raw("returnRateLimits", false)
             .raw("serverTime", server)
             .raw(
                 "userDataStream",
-                subscribed.map(|s| s.to_string()).unwrap_or("null".into()),
+                subscribed.map(|s| s.to_string()).unwrap_or_else(null),
             )
             .done()
     }
