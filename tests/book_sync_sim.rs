@@ -147,6 +147,7 @@ async fn pings_are_answered_so_the_connection_survives() {
             seed: 7,
             speed: 5.0,
             faults: String::new(),
+            keys: None,
         },
         tradeterm::sim::SimTuning {
             ping_interval: Duration::from_millis(100),

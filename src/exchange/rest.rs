@@ -18,6 +18,10 @@ pub enum RestError {
     Unreachable { host: String, reason: String },
     #[error("{host} did not answer within {secs}s")]
     Timeout { host: String, secs: u64 },
+    /// The connection failed after the request may have been sent (only
+    /// reported for signed requests, whose outcome is then unknown).
+    #[error("connection to {host} lost before the answer: {reason}")]
+    Lost { host: String, reason: String },
     /// Binance refused the request (4xx with a code and message).
     #[error("Binance error {code}: {msg} (HTTP {status})")]
     Api { status: u16, code: i64, msg: String },
@@ -108,6 +112,11 @@ impl RestClient {
         &self.host
     }
 
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Last `X-MBX-USED-WEIGHT-1M` seen.
     pub fn used_weight(&self) -> Option<u32> {
         self.gate
@@ -126,6 +135,20 @@ impl RestClient {
 
     /// GET `path?query` and return the body of a 2xx response.
     pub async fn get(&self, path: &str, query: &str) -> Result<String, RestError> {
+        self.send(reqwest::Method::GET, path, query, None).await
+    }
+
+    /// Sends `method path?query` through the same gate, with the
+    /// `X-MBX-APIKEY` header when given. `query` is sent byte for byte (a
+    /// signed query must not be re-encoded). A transport failure other than
+    /// connecting is `Lost` for keyed requests: the request may have arrived.
+    pub(crate) async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &str,
+        api_key: Option<&str>,
+    ) -> Result<String, RestError> {
         if let Some(rem) = self.backoff_remaining() {
             return Err(RestError::Backoff {
                 remaining_secs: rem.as_secs_f64().ceil() as u64,
@@ -136,11 +159,21 @@ impl RestClient {
         } else {
             format!("{}{}?{}", self.base, path, query)
         };
-        let resp = self.http.get(&url).send().await.map_err(|e| {
+        let keyed = api_key.is_some();
+        let mut rb = self.http.request(method, &url);
+        if let Some(k) = api_key {
+            rb = rb.header("X-MBX-APIKEY", k);
+        }
+        let resp = rb.send().await.map_err(|e| {
             if e.is_timeout() {
                 RestError::Timeout {
                     host: self.host.clone(),
                     secs: self.timeout.as_secs(),
+                }
+            } else if keyed && !e.is_connect() {
+                RestError::Lost {
+                    host: self.host.clone(),
+                    reason: root_cause(&e),
                 }
             } else {
                 RestError::Unreachable {
@@ -177,9 +210,18 @@ impl RestClient {
                 retry_after_secs: secs,
             });
         }
-        let body = resp.text().await.map_err(|e| RestError::Unreachable {
-            host: self.host.clone(),
-            reason: root_cause(&e),
+        let body = resp.text().await.map_err(|e| {
+            if keyed {
+                RestError::Lost {
+                    host: self.host.clone(),
+                    reason: root_cause(&e),
+                }
+            } else {
+                RestError::Unreachable {
+                    host: self.host.clone(),
+                    reason: root_cause(&e),
+                }
+            }
         })?;
         match status {
             200..=299 => Ok(body),

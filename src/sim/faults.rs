@@ -29,6 +29,11 @@
 //! rest-NNN        [K]   (1)         500..=599: the next K get status NNN
 //! ```
 //!
+//! Trading faults (order path and user data stream) are listed in
+//! [`super::trading::faults`]: `lose-response`, `delay-response`,
+//! `submit-503[-drop]`, `submit-1007[-drop]`, `dup-reports`,
+//! `reorder-reports`, `stream-terminated`, `clock-skew`, `balance-lag`.
+//!
 //! Example: `drop@30s,gap@45s,stale-snapshot:2,delay-snapshot:1500ms,
 //! silence@40s:20s,shutdown@60s,rest-429@10s:7,rest-418@20s:120,rest-5xx:3`.
 //!
@@ -46,7 +51,9 @@ use tokio::sync::mpsc;
 /// The grammar, quoted in parse errors.
 pub const GRAMMAR: &str = "comma-separated name[@AT][:ARG] with AT/DUR like 500ms, 30s or 2m; \
 names: drop, gap[:N], stale-snapshot[:N], delay-snapshot:DUR, silence:DUR, shutdown, \
-rest-429[:SECS[xK]], rest-418[:SECS[xK]], rest-5xx[:K], rest-500..rest-599[:K]";
+rest-429[:SECS[xK]], rest-418[:SECS[xK]], rest-5xx[:K], rest-500..rest-599[:K], \
+lose-response[:N], delay-response:DUR, submit-503[:N], submit-503-drop[:N], submit-1007[:N], \
+submit-1007-drop[:N], dup-reports, reorder-reports, stream-terminated, clock-skew:±MS, balance-lag:DUR";
 
 /// What a fault does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +69,8 @@ pub enum FaultKind {
         count: u32,
         retry_after: Option<u64>,
     },
+    /// An order-path / user-stream fault (`trading::faults`).
+    Trade(super::trading::faults::TradeFault),
 }
 
 /// A fault and when it fires (sim time since start; `None` = at start).
@@ -179,7 +188,10 @@ pub fn parse_faults(spec: &str) -> Result<Vec<Fault>, SimError> {
                     count: count(1)?,
                     retry_after: None,
                 },
-                _ => return Err(bad(item, format!("unknown fault {name:?}"))),
+                _ => match super::trading::faults::parse(name, arg) {
+                    Some(t) => FaultKind::Trade(t.map_err(|reason| bad(item, reason))?),
+                    None => return Err(bad(item, format!("unknown fault {name:?}"))),
+                },
             },
         };
         out.push(Fault { at, kind });
@@ -214,6 +226,7 @@ struct State {
     stale: AtomicU32,
     delay_ms: AtomicU64,
     rest: Mutex<Option<(RestFault, u32)>>,
+    trade: super::trading::faults::TradeFaults,
 }
 
 /// Runtime fault knobs, shared by the simulator and tests (cheap to clone).
@@ -314,7 +327,12 @@ impl FaultControl {
                 count,
                 retry_after,
             } => self.rest_error(status, count, retry_after),
+            FaultKind::Trade(ref t) => self.apply_trade(t),
         }
+    }
+
+    pub(crate) fn trade(&self) -> &super::trading::faults::TradeFaults {
+        &self.st.trade
     }
 
     pub(crate) fn register(&self) -> (u64, mpsc::UnboundedReceiver<ConnFault>) {

@@ -5,6 +5,7 @@
 //! Binance clients send.
 
 use super::driver::Shared;
+use super::trading::{self, Trading};
 use super::{json, rest, streams};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -225,14 +226,14 @@ async fn write_response(
 }
 
 /// The accept loop.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, trading: Arc<Trading>) {
     let mut stop = shared.stop.clone();
     loop {
         tokio::select! {
             r = listener.accept() => match r {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    tokio::spawn(connection(stream, shared.clone()));
+                    tokio::spawn(connection(stream, shared.clone(), trading.clone()));
                 }
                 Err(e) => tracing::warn!(error = %e, "sim accept failed"),
             },
@@ -241,7 +242,7 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
+async fn connection(mut stream: TcpStream, shared: Arc<Shared>, trading: Arc<Trading>) {
     let mut buf = Vec::new();
     let mut stop = shared.stop.clone();
     loop {
@@ -260,18 +261,49 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
             }
         };
         if req.is_websocket() {
-            upgrade(stream, req, std::mem::take(&mut buf), shared).await;
+            upgrade(stream, req, std::mem::take(&mut buf), shared, trading).await;
             return;
         }
         let keep = req.keep_alive();
-        let resp = rest::handle(&req, &shared).await;
+        let resp = if trading::rest::owns(&req.path) {
+            match trading::rest::handle(&req, &shared, &trading).await {
+                trading::rest::Outcome::Reply(r) => r,
+                // The order was applied; the answer is lost with the socket.
+                trading::rest::Outcome::Drop => return,
+            }
+        } else {
+            rest::handle(&req, &shared).await
+        };
         if write_response(&mut stream, &resp, keep).await.is_err() || !keep {
             return;
         }
     }
 }
 
-async fn upgrade(mut stream: TcpStream, req: Request, leftover: Vec<u8>, shared: Arc<Shared>) {
+async fn upgrade(
+    mut stream: TcpStream,
+    req: Request,
+    leftover: Vec<u8>,
+    shared: Arc<Shared>,
+    trading: Arc<Trading>,
+) {
+    if req.path == "/ws-api/v3" {
+        let Some(accept) = accept_key(&req) else {
+            let resp = Response::error(400, -1000, "Bad WebSocket handshake.");
+            let _ = write_response(&mut stream, &resp, false).await;
+            return;
+        };
+        if stream
+            .write_all(switching(&accept).as_bytes())
+            .await
+            .is_ok()
+        {
+            let ws =
+                WebSocketStream::from_partially_read(stream, leftover, Role::Server, None).await;
+            trading::wsapi::serve(ws, shared, trading).await;
+        }
+        return;
+    }
     let Some(spec) = streams::StreamPath::parse(&req.path, &req.params()) else {
         let resp = Response::error(404, -1000, "Unknown stream path.");
         let _ = write_response(&mut stream, &resp, false).await;
@@ -297,6 +329,19 @@ async fn upgrade(mut stream: TcpStream, req: Request, leftover: Vec<u8>, shared:
     }
     let ws = WebSocketStream::from_partially_read(stream, leftover, Role::Server, None).await;
     conn.run(ws, &shared).await;
+}
+
+/// `Sec-WebSocket-Accept` for a valid version-13 handshake.
+fn accept_key(req: &Request) -> Option<String> {
+    let key = req.header("sec-websocket-key")?;
+    (req.header("sec-websocket-version") == Some("13"))
+        .then(|| tungstenite::handshake::derive_accept_key(key.as_bytes()))
+}
+
+fn switching(accept: &str) -> String {
+    format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+    )
 }
 
 #[cfg(test)]

@@ -26,6 +26,12 @@
 //! At start from the `faults` spec (grammar in [`faults`]) or at run time
 //! through [`FaultControl`].
 //!
+//! # Trading
+//! Signed REST endpoints, the `/ws-api/v3` user data stream, a matching
+//! engine against the replayed book, trusted API keys and the trading
+//! faults: see [`trading`]. The ledger (orders, trades, balances) is
+//! available through [`SimHandle::trading`].
+//!
 //! # Layout
 //! `market` (book, ids, replay, model, candles; pure and synchronous) is
 //! driven by `driver` (pacing, pause, scheduled faults) and published on
@@ -51,6 +57,7 @@ mod rest;
 pub mod rng;
 pub mod stats;
 mod streams;
+pub mod trading;
 
 pub use faults::{parse_faults, ConnFault, Fault, FaultControl, FaultKind};
 
@@ -91,6 +98,10 @@ pub struct SimConfig {
     pub speed: f64,
     /// Fault spec (grammar in [`faults`]).
     pub faults: String,
+    /// A tradeterm keys file whose API keys the simulator trusts (every
+    /// `[testnet]`/`[demo]`/`[live]` section). `None`: a random HMAC pair
+    /// is generated and shown in the banner.
+    pub keys: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -100,6 +111,7 @@ impl Default for SimConfig {
             seed: 42,
             speed: 1.0,
             faults: String::new(),
+            keys: None,
         }
     }
 }
@@ -111,6 +123,7 @@ impl SimConfig {
             seed: c.seed,
             speed: c.speed,
             faults: c.faults.clone(),
+            keys: None,
         }
     }
 }
@@ -148,6 +161,7 @@ pub struct SimHandle {
     addr: SocketAddr,
     cfg: SimConfig,
     shared: Arc<Shared>,
+    trading: Arc<trading::Trading>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -167,6 +181,14 @@ pub async fn start_with(cfg: SimConfig, tuning: SimTuning) -> Result<SimHandle, 
         )));
     }
     let faults = parse_faults(&cfg.faults)?;
+    let mut trading = trading::Trading::new();
+    match &cfg.keys {
+        Some(path) => {
+            trading.load_keys_file(path).map_err(SimError::Config)?;
+        }
+        None => trading.generate_account(),
+    }
+    let trading = Arc::new(trading);
     // Decoding the embedded data takes a moment (once per process); market
     // time and the candle epoch start after it, together, so that candle
     // times track the wall clock at speed 1 and `@AT` faults count from a
@@ -194,14 +216,16 @@ pub async fn start_with(cfg: SimConfig, tuning: SimTuning) -> Result<SimHandle, 
         shared.faults.apply(&f.kind);
     }
     let tasks = vec![
-        tokio::spawn(http::serve(listener, shared.clone())),
+        tokio::spawn(http::serve(listener, shared.clone(), trading.clone())),
         tokio::spawn(driver::run(shared.clone(), later)),
+        trading::spawn_feed(shared.clone(), trading.clone()),
     ];
     tracing::info!(%addr, seed = cfg.seed, speed = cfg.speed, faults = %cfg.faults, "simulator listening");
     Ok(SimHandle {
         addr,
         cfg,
         shared,
+        trading,
         stop,
         tasks,
     })
@@ -224,6 +248,51 @@ impl SimHandle {
 
     pub fn faults(&self) -> &FaultControl {
         &self.shared.faults
+    }
+
+    /// `ws://127.0.0.1:PORT/ws-api/v3`, the WebSocket API (user data stream).
+    pub fn ws_api_url(&self) -> String {
+        format!("ws://{}/ws-api/v3", self.addr)
+    }
+
+    /// The trading side: accounts and the ledger (orders, trades,
+    /// balances, submissions per client order id).
+    pub fn trading(&self) -> &trading::Trading {
+        &self.trading
+    }
+
+    /// Trusts `api_key` (verified with `key`) as a new account holding
+    /// `balances` (default: 10,000 USDT, 1 BTC, 10 ETH).
+    pub fn add_account(
+        &self,
+        api_key: &str,
+        key: trading::SimKey,
+        balances: Option<Vec<(String, rust_decimal::Decimal)>>,
+    ) -> trading::AccountId {
+        self.trading.add_account(api_key, key, balances)
+    }
+
+    /// The generated test-only HMAC credentials `(api_key, secret)`, when
+    /// no keys file was given.
+    pub fn generated_credentials(&self) -> Option<(&str, &str)> {
+        self.trading
+            .generated
+            .as_ref()
+            .map(|(k, s)| (k.as_str(), s.as_str()))
+    }
+
+    /// Test hook: a public trade as the matching engine sees it (stops,
+    /// resting orders). It is not published on the streams and does not
+    /// touch the replayed book; pause the market for deterministic tests.
+    pub fn inject_trade(
+        &self,
+        symbol: &str,
+        aggressor: crate::domain::Side,
+        price: rust_decimal::Decimal,
+        qty: rust_decimal::Decimal,
+    ) {
+        self.trading
+            .on_trade(&self.shared, symbol, aggressor, price, qty);
     }
 
     /// The sim's current full book, with the update id it reflects.
@@ -272,14 +341,25 @@ impl SimHandle {
         } else {
             self.cfg.faults.clone()
         };
+        let keys = match (&self.cfg.keys, self.generated_credentials()) {
+            (Some(p), _) => format!("\n  keys     trusted from {}", p.display()),
+            (None, Some((k, s))) => format!(
+                "\n  TEST-ONLY credentials (generated, HMAC; accepted by this simulator only):\n\
+                 \x20   api_key    {k}\n\
+                 \x20   api_secret {s}"
+            ),
+            (None, None) => String::new(),
+        };
         format!(
             "tradeterm simulator (Binance Spot compatible)\n\
              \x20 REST     {rest}  (e.g. {rest}/api/v3/depth?symbol=BTCUSDT&limit=100)\n\
              \x20 streams  {ws}/ws/<stream>  |  {ws}/stream?streams=btcusdt@depth@100ms/btcusdt@trade\n\
+             \x20 ws-api   {wsapi}  (user data stream)\n\
              \x20 symbols  {syms}  (real 2024-08-08 capture, then a seeded model)\n\
-             \x20 seed {seed}  speed {speed}x  faults: {faults}",
+             \x20 seed {seed}  speed {speed}x  faults: {faults}{keys}",
             rest = self.rest_url(),
             ws = self.ws_url(),
+            wsapi = self.ws_api_url(),
             syms = self.symbols().join(", "),
             seed = self.cfg.seed,
             speed = self.cfg.speed,
@@ -351,6 +431,9 @@ mod tests {
         assert_eq!(h.to_string(), b);
         assert!(h.rest_url().starts_with("http://127.0.0.1:") && h.addr().port() > 0);
         assert_eq!(h.symbols(), vec!["BTCUSDT", "ETHUSDT"]);
+        let (k, sec) = h.generated_credentials().unwrap();
+        assert!(b.contains("TEST-ONLY") && b.contains(k) && b.contains(sec));
+        assert!(b.contains(&h.ws_api_url()));
         h.shutdown().await;
     }
 }

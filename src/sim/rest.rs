@@ -127,7 +127,7 @@ fn weight(req: &Request) -> u32 {
     }
 }
 
-fn fault_response(f: RestFault) -> Response {
+pub(super) fn fault_response(f: RestFault) -> Response {
     let mut r = match f.status {
         429 => Response::error(
             429,
@@ -190,7 +190,10 @@ async fn route(req: &Request, shared: &Shared) -> Reply {
     }
     match req.path.as_str() {
         "/api/v3/ping" => ok("{}".into()),
-        "/api/v3/time" => ok(format!(r#"{{"serverTime":{}}}"#, wall_ms())),
+        "/api/v3/time" => ok(format!(
+            r#"{{"serverTime":{}}}"#,
+            shared.faults.server_time_ms()
+        )),
         "/api/v3/exchangeInfo" => {
             let (specs, _) = symbol_set(req)?;
             ok(json::exchange_info(wall_ms(), &specs))

@@ -20,6 +20,7 @@ pub async fn start_sim(speed: f64, faults: &str) -> SimHandle {
         seed: 7,
         speed,
         faults: faults.to_string(),
+        keys: None,
     })
     .await
     .expect("simulator starts")

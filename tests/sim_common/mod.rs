@@ -32,6 +32,7 @@ pub async fn start_tuned(speed: f64, faults: &str, tuning: SimTuning) -> SimHand
         seed: 7,
         speed,
         faults: faults.to_string(),
+        keys: None,
     };
     sim::start_with(cfg, tuning).await.expect("sim starts")
 }
