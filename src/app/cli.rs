@@ -104,6 +104,12 @@ pub struct GlobalOpts {
     /// Log file (default: <state dir>/tradeterm.log).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Route orders to the local paper venue whatever the mode's market data.
+    #[arg(long, global = true)]
+    pub paper: bool,
+    /// API keys file (default: <config dir>/keys.toml; see keys.example.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub keys: Option<PathBuf>,
     /// Hide all order entry (for keys without trading permission, or to watch).
     #[arg(long, global = true)]
     pub read_only: bool,

@@ -55,6 +55,9 @@ pub async fn start_sim_if_needed(c: &mut Config) -> Result<Option<sim::SimHandle
     if ep.ws.is_empty() {
         ep.ws = handle.ws_url();
     }
+    if ep.ws_api.is_empty() {
+        ep.ws_api = handle.ws_api_url();
+    }
     tracing::info!(rest = %ep.rest, ws = %ep.ws, "simulator running in-process");
     Ok(Some(handle))
 }
@@ -102,11 +105,7 @@ pub async fn tui(g: &GlobalOpts) -> Result<()> {
     let logs = init_logging(&c, g.verbose, false);
     let sim = start_sim_if_needed(&mut c).await?;
     preflight_symbol(&c, &c.symbol).await?;
-    let trading = tradeterm::engine::trading_setup::TradingSettings::from_config(
-        &c,
-        paths::data_dir(),
-        g.read_only,
-    );
+    let trading = trading_settings(&c, g, sim.as_ref());
     let engine = tradeterm::engine::spawn(
         tradeterm::engine::EngineSettings::from_config(&c).with_trading(trading),
     );
@@ -129,4 +128,47 @@ pub async fn tui(g: &GlobalOpts) -> Result<()> {
         println!("log: {}", p.display());
     }
     res.context("terminal error")
+}
+
+/// Where orders go in this session: the paper venue (paper mode, or
+/// `--paper`), the in-process simulator with its generated keys, or the
+/// mode's exchange with the user's keys. Without usable keys order entry is
+/// off (market data still works) and the log says why.
+pub fn trading_settings(
+    c: &Config,
+    g: &GlobalOpts,
+    sim: Option<&sim::SimHandle>,
+) -> tradeterm::engine::trading_setup::TradingSettings {
+    use tradeterm::keys::{Credentials, Secret, Signer};
+    let base = tradeterm::engine::trading_setup::TradingSettings::from_config(c, paths::data_dir(), g.read_only);
+    if g.paper || c.mode == Mode::Paper {
+        return base;
+    }
+    if let Some((key, secret)) = sim.and_then(|s| s.generated_credentials()) {
+        let creds = Credentials {
+            api_key: Secret::new(key),
+            signer: Signer::Hmac(Secret::new(secret)),
+            origin: "the in-process simulator".into(),
+        };
+        return base.with_exchange(c, creds);
+    }
+    let file = g
+        .keys
+        .clone()
+        .or_else(|| paths::config_dir().map(|d| d.join("keys.toml")))
+        .unwrap_or_else(|| PathBuf::from("keys.toml"));
+    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("TRADETERM_")).collect();
+    match tradeterm::keys::load(c.mode, &file, &env) {
+        Ok(creds) => {
+            tradeterm::keys::harden_process();
+            tracing::info!(mode = %c.mode, origin = %creds.origin, "API keys loaded");
+            base.with_exchange(c, creds)
+        }
+        Err(e) => {
+            tracing::error!("order entry is off: {e}");
+            let mut b = base;
+            b.read_only = true;
+            b
+        }
+    }
 }

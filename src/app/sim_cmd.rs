@@ -30,6 +30,9 @@ pub async fn run(g: &GlobalOpts, a: SimArgs) -> Result<()> {
         );
         cfg.speed = s;
     }
+    if let Some(k) = &g.keys {
+        cfg.keys = Some(k.clone());
+    }
     if let Some(f) = a.faults {
         sim::parse_faults(&f)?;
         cfg.faults = f;

@@ -482,6 +482,11 @@ impl Trading {
                 self.reconciled = true;
                 tracing::info!(venue = %self.venue.name(), open = self.open_count(None), "account reconciled");
             }
+            VenueEvent::Fills(fills) => {
+                for f in &fills {
+                    self.record_fill(f, market, now);
+                }
+            }
             VenueEvent::Error { context, message } => {
                 self.notice(true, format!("ERROR: {context}: {message}"), now)
             }

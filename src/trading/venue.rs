@@ -72,6 +72,8 @@ pub enum VenueEvent {
         order: Option<Order>,
     },
     Reconciled(Reconciliation),
+    /// Fills learnt outside the user stream (an order response's `fills`).
+    Fills(Vec<Fill>),
     /// A request could not be carried out for a reason worth showing.
     Error {
         context: String,
