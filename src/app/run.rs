@@ -140,7 +140,11 @@ pub fn trading_settings(
     sim: Option<&sim::SimHandle>,
 ) -> tradeterm::engine::trading_setup::TradingSettings {
     use tradeterm::keys::{Credentials, Secret, Signer};
-    let base = tradeterm::engine::trading_setup::TradingSettings::from_config(c, paths::data_dir(), g.read_only);
+    let base = tradeterm::engine::trading_setup::TradingSettings::from_config(
+        c,
+        paths::data_dir(),
+        g.read_only,
+    );
     if g.paper || c.mode == Mode::Paper {
         return base;
     }
@@ -157,7 +161,9 @@ pub fn trading_settings(
         .clone()
         .or_else(|| paths::config_dir().map(|d| d.join("keys.toml")))
         .unwrap_or_else(|| PathBuf::from("keys.toml"));
-    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("TRADETERM_")).collect();
+    let env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("TRADETERM_"))
+        .collect();
     match tradeterm::keys::load(c.mode, &file, &env) {
         Ok(creds) => {
             tradeterm::keys::harden_process();

@@ -78,7 +78,11 @@ impl TradingSettings {
 }
 
 /// Opens the journal and the venue for `mode`.
-pub fn open(s: &TradingSettings, mode: Mode, tx: UnboundedSender<VenueEvent>) -> Result<Trading, String> {
+pub fn open(
+    s: &TradingSettings,
+    mode: Mode,
+    tx: UnboundedSender<VenueEvent>,
+) -> Result<Trading, String> {
     let journal = match &s.journal {
         Some(p) => Journal::open(p),
         None => Journal::open_in_memory(),
@@ -86,8 +90,17 @@ pub fn open(s: &TradingSettings, mode: Mode, tx: UnboundedSender<VenueEvent>) ->
     .map_err(|e| e.to_string())?;
     let venue: Box<dyn Venue> = match &s.venue {
         VenueChoice::Paper => {
-            let label = if mode == Mode::Paper { "paper" } else { "paper (local fills)" };
-            Box::new(PaperAdapter::new(s.paper.clone(), s.paper_state.clone(), label, tx)?)
+            let label = if mode == Mode::Paper {
+                "paper"
+            } else {
+                "paper (local fills)"
+            };
+            Box::new(PaperAdapter::new(
+                s.paper.clone(),
+                s.paper_state.clone(),
+                label,
+                tx,
+            )?)
         }
         VenueChoice::Exchange {
             rest_url,
@@ -114,5 +127,12 @@ pub fn open(s: &TradingSettings, mode: Mode, tx: UnboundedSender<VenueEvent>) ->
         }
     };
     let fees = (s.paper.maker_fee, s.paper.taker_fee);
-    Trading::new(venue, journal, RiskEngine::new(s.risk.clone()), fees, s.read_only).map_err(|e| e.to_string())
+    Trading::new(
+        venue,
+        journal,
+        RiskEngine::new(s.risk.clone()),
+        fees,
+        s.read_only,
+    )
+    .map_err(|e| e.to_string())
 }

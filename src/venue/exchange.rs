@@ -139,7 +139,10 @@ impl Venue for ExchangeVenue {
                 VenueRequest::Cancel {
                     symbol,
                     client_order_id,
-                } => match c.cancel(&symbol, &OrderKey::Client(client_order_id.clone())).await {
+                } => match c
+                    .cancel(&symbol, &OrderKey::Client(client_order_id.clone()))
+                    .await
+                {
                     Ok(state) => send(VenueEvent::Queried {
                         client_order_id,
                         order: Some(order_of(&state)),
@@ -173,13 +176,18 @@ impl Venue for ExchangeVenue {
                 VenueRequest::Query {
                     symbol,
                     client_order_id,
-                } => match c.query_order(&symbol, &OrderKey::Client(client_order_id.clone())).await {
+                } => match c
+                    .query_order(&symbol, &OrderKey::Client(client_order_id.clone()))
+                    .await
+                {
                     Ok(state) => send(VenueEvent::Queried {
                         client_order_id,
                         order: state.as_ref().map(order_of),
                     }),
                     // Transient: the engine asks again on its timer.
-                    Err(e) => tracing::warn!(cid = %client_order_id, error = %e, "order query failed"),
+                    Err(e) => {
+                        tracing::warn!(cid = %client_order_id, error = %e, "order query failed")
+                    }
                 },
                 VenueRequest::Reconcile { symbols } => {
                     // Trading stays paused until this succeeds.
