@@ -83,7 +83,7 @@ pub struct GlobalOpts {
     /// Shortcut for --mode demo.
     #[arg(long, global = true, conflicts_with_all = ["mode", "live"])]
     pub demo: bool,
-    /// Shortcut for --mode live (real money in a later release).
+    /// Shortcut for --mode live (real money; every order confirmed by typing the symbol).
     #[arg(long, global = true, conflicts_with = "mode")]
     pub live: bool,
     /// REST base URL for the chosen mode (e.g. http://127.0.0.1:9000).
@@ -92,7 +92,7 @@ pub struct GlobalOpts {
     /// WebSocket stream base URL (e.g. wss://stream.binance.com:9443); /stream?streams=... is appended.
     #[arg(long, global = true, value_name = "URL")]
     pub ws_url: Option<String>,
-    /// WebSocket API URL (trading; used by a later release).
+    /// WebSocket API URL (orders and the user data stream).
     #[arg(long, global = true, value_name = "URL")]
     pub ws_api_url: Option<String>,
     /// Maximum redraws per second (1-60).
