@@ -271,7 +271,7 @@ impl Trading {
         }
         let _ = self.journal.mark_sent(&req.client_order_id, now);
         self.orders
-            .insert(req.client_order_id.clone(), intent_order(&req, now));
+            .insert(req.client_order_id.clone(), Order::intent(&req, now));
         tracing::info!(cid = %req.client_order_id, symbol = %req.symbol, side = req.side.as_str(), kind = req.kind.as_str(), "order sent to {}", self.venue.name());
         self.venue
             .request(VenueRequest::Place(approved), market, now);
@@ -467,7 +467,7 @@ impl Trading {
                         let cid = u.request.client_order_id.clone();
                         self.orders
                             .entry(cid.clone())
-                            .or_insert_with(|| intent_order(&u.request, u.created_ms));
+                            .or_insert_with(|| Order::intent(&u.request, u.created_ms));
                         self.unknown.insert(
                             cid,
                             Pending {
@@ -498,7 +498,7 @@ impl Trading {
         if let Err(e) = self.journal.upsert_order(&o) {
             tracing::warn!(cid = %o.client_order_id, error = %e, "order not journaled");
         }
-        let r = report_of(&o);
+        let r = o.as_report();
         self.orders
             .entry(o.client_order_id.clone())
             .and_modify(|cur| {
@@ -705,35 +705,5 @@ impl Trading {
             quote_asset: quote,
             notice: self.notice.clone(),
         }
-    }
-}
-
-/// The order as known before any venue answer.
-fn intent_order(req: &OrderRequest, now: Millis) -> Order {
-    Order {
-        client_order_id: req.client_order_id.clone(),
-        exchange_id: None,
-        symbol: req.symbol.clone(),
-        side: req.side,
-        kind: req.kind,
-        tif: req.tif,
-        price: req.price,
-        stop_price: req.stop_price,
-        qty: req.qty,
-        quote_qty: req.quote_qty,
-        status: OrderStatus::Intent,
-        executed_qty: Decimal::ZERO,
-        cum_quote: Decimal::ZERO,
-        updated_ms: now,
-    }
-}
-
-fn report_of(o: &Order) -> Report {
-    Report {
-        status: o.status,
-        exchange_id: o.exchange_id,
-        executed_qty: o.executed_qty,
-        cum_quote: o.cum_quote,
-        time_ms: o.updated_ms,
     }
 }

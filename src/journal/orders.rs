@@ -155,13 +155,7 @@ fn insert_fill(tx: &Transaction<'_>, f: &Fill) -> rusqlite::Result<bool> {
 }
 
 fn report_of(o: &Order) -> Report {
-    Report {
-        status: o.status,
-        exchange_id: o.exchange_id,
-        executed_qty: o.executed_qty,
-        cum_quote: o.cum_quote,
-        time_ms: o.updated_ms,
-    }
+    o.as_report()
 }
 
 /// The order an execution report describes, for adopting one we did not
@@ -221,22 +215,7 @@ impl Journal {
                 now_ms,
             ])? == 1;
         if new {
-            let order = Order {
-                client_order_id: req.client_order_id.clone(),
-                exchange_id: None,
-                symbol: req.symbol.clone(),
-                side: req.side,
-                kind: req.kind,
-                tif: req.tif,
-                price: req.price,
-                stop_price: req.stop_price,
-                qty: req.qty,
-                quote_qty: req.quote_qty,
-                status: OrderStatus::Intent,
-                executed_qty: Default::default(),
-                cum_quote: Default::default(),
-                updated_ms: now_ms,
-            };
+            let order = Order::intent(req, now_ms);
             store(&tx, &order, true, None)?;
         }
         tx.commit()?;

@@ -141,6 +141,37 @@ pub struct Report {
 }
 
 impl Order {
+    /// The order as known before any venue answer: journaled, not acknowledged.
+    pub fn intent(req: &super::account::OrderRequest, now_ms: i64) -> Order {
+        Order {
+            client_order_id: req.client_order_id.clone(),
+            exchange_id: None,
+            symbol: req.symbol.clone(),
+            side: req.side,
+            kind: req.kind,
+            tif: req.tif,
+            price: req.price,
+            stop_price: req.stop_price,
+            qty: req.qty,
+            quote_qty: req.quote_qty,
+            status: OrderStatus::Intent,
+            executed_qty: Decimal::ZERO,
+            cum_quote: Decimal::ZERO,
+            updated_ms: now_ms,
+        }
+    }
+
+    /// The order's state as a report, to merge it into another copy.
+    pub fn as_report(&self) -> Report {
+        Report {
+            status: self.status,
+            exchange_id: self.exchange_id,
+            executed_qty: self.executed_qty,
+            cum_quote: self.cum_quote,
+            time_ms: self.updated_ms,
+        }
+    }
+
     /// Applies a report if it moves the order forward; returns whether
     /// anything changed. Cumulative quantities never decrease.
     pub fn apply(&mut self, r: &Report) -> bool {
