@@ -109,8 +109,8 @@ pub fn view() -> View {
     View {
         seq: 42,
         mode: Some(Mode::Paper),
-        rest_url: "https://data-api.binance.vision".into(),
-        ws_url: "wss://data-stream.binance.vision:443".into(),
+        rest_url: "http://127.0.0.1:9000".into(),
+        ws_url: "ws://127.0.0.1:9000".into(),
         symbol: "BTCUSDT".into(),
         symbols: Arc::new(
             [
