@@ -46,6 +46,22 @@ fn ticket(side: Side, kind: OrderType, price: Option<Decimal>, qty: &str) -> Ord
     }
 }
 
+/// Sends an order from the ticket.
+async fn place(e: &EngineHandle, t: OrderTicket) {
+    e.commands.send(Command::PlaceOrder(t)).await.unwrap();
+}
+
+/// Waits for a notice (refusal or confirmation) containing `needle`.
+async fn wait_notice(e: &EngineHandle, what: &str, needle: &str) -> View {
+    wait_view(e, what, |v| {
+        v.trading
+            .as_ref()
+            .and_then(|t| t.notice.as_ref())
+            .is_some_and(|n| n.text.contains(needle))
+    })
+    .await
+}
+
 fn usdt(v: &View) -> (Decimal, Decimal) {
     let t = v.trading.as_ref().unwrap();
     let b = t.balances.iter().find(|b| b.asset == "USDT").unwrap();
@@ -61,15 +77,7 @@ async fn limit_below_the_touch_rests_then_cancels() {
     assert_eq!(usdt(&v), (d("10000"), d("0")));
     let (bid, _) = v.best().unwrap();
     let price = (bid.to_decimal() - d("500")).round_dp(2);
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Limit,
-            Some(price),
-            "0.01",
-        )))
-        .await
-        .unwrap();
+    place(&e, ticket(Side::Buy, OrderType::Limit, Some(price), "0.01")).await;
     let v = wait_view(&e, "the order open", |v| {
         !v.trading.as_ref().unwrap().open_orders.is_empty()
     })
@@ -115,15 +123,7 @@ async fn market_buy_fills_with_fee_balances_and_position() {
     let sim = start_sim(2.0, "").await;
     let e = trading_engine(&sim, dir.path());
     ready(&e).await;
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Market,
-            None,
-            "0.01",
-        )))
-        .await
-        .unwrap();
+    place(&e, ticket(Side::Buy, OrderType::Market, None, "0.01")).await;
     let v = wait_view(&e, "a fill", |v| {
         !v.trading.as_ref().unwrap().fills.is_empty()
     })
@@ -161,44 +161,12 @@ async fn filters_and_risk_refuse_with_a_reason() {
     let e = trading_engine(&sim, dir.path());
     ready(&e).await;
     // Below NOTIONAL's minimum of 10 USDT.
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Market,
-            None,
-            "0.0001",
-        )))
-        .await
-        .unwrap();
-    let v = wait_view(&e, "a filter refusal", |v| {
-        v.trading
-            .as_ref()
-            .unwrap()
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("NOTIONAL"))
-    })
-    .await;
+    place(&e, ticket(Side::Buy, OrderType::Market, None, "0.0001")).await;
+    let v = wait_notice(&e, "a filter refusal", "NOTIONAL").await;
     assert!(v.trading.as_ref().unwrap().notice.as_ref().unwrap().error);
     // Above risk.max_order_notional (1000 USDT by default).
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Market,
-            None,
-            "0.1",
-        )))
-        .await
-        .unwrap();
-    let v = wait_view(&e, "a risk refusal", |v| {
-        v.trading
-            .as_ref()
-            .unwrap()
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("max_order_notional"))
-    })
-    .await;
+    place(&e, ticket(Side::Buy, OrderType::Market, None, "0.1")).await;
+    let v = wait_notice(&e, "a risk refusal", "max_order_notional").await;
     let t = v.trading.as_ref().unwrap();
     assert!(t.fills.is_empty() && t.open_orders.is_empty());
     e.shutdown().await;
@@ -213,15 +181,7 @@ async fn kill_switch_halts_cancels_and_survives_a_restart() {
     let v = ready(&e).await;
     let (bid, _) = v.best().unwrap();
     let price = (bid.to_decimal() - d("500")).round_dp(2);
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Limit,
-            Some(price),
-            "0.01",
-        )))
-        .await
-        .unwrap();
+    place(&e, ticket(Side::Buy, OrderType::Limit, Some(price), "0.01")).await;
     wait_view(&e, "the order open", |v| {
         !v.trading.as_ref().unwrap().open_orders.is_empty()
     })
@@ -238,24 +198,8 @@ async fn kill_switch_halts_cancels_and_survives_a_restart() {
     })
     .await;
     assert!(!v.trading.as_ref().unwrap().can_trade);
-    e.commands
-        .send(Command::PlaceOrder(ticket(
-            Side::Buy,
-            OrderType::Market,
-            None,
-            "0.001",
-        )))
-        .await
-        .unwrap();
-    wait_view(&e, "refused while halted", |v| {
-        v.trading
-            .as_ref()
-            .unwrap()
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("halted"))
-    })
-    .await;
+    place(&e, ticket(Side::Buy, OrderType::Market, None, "0.001")).await;
+    wait_notice(&e, "refused while halted", "halted").await;
     e.shutdown().await;
 
     // A new process (engine) on the same journal is still halted.
