@@ -62,6 +62,70 @@ fn main() -> ExitCode {
                 )
                 .await
             }
+            Some(Cmd::Order {
+                side,
+                symbol,
+                qty,
+                limit,
+                quote_qty,
+                kind,
+                tif,
+                stop,
+                yes,
+                json,
+                timeout,
+            }) => {
+                app::trade_order::order(
+                    &g,
+                    app::trade_order::OrderArgs {
+                        side,
+                        symbol,
+                        qty,
+                        limit,
+                        quote_qty,
+                        kind,
+                        tif,
+                        stop,
+                        yes,
+                        json,
+                        timeout,
+                    },
+                )
+                .await
+            }
+            Some(Cmd::Orders {
+                open,
+                json,
+                timeout,
+            }) => app::trade_account::orders(&g, open, json, timeout).await,
+            Some(Cmd::Cancel {
+                symbol,
+                order_id,
+                all,
+                yes,
+                json,
+                timeout,
+            }) => {
+                app::trade_order::cancel(
+                    &g,
+                    app::trade_order::CancelArgs {
+                        symbol,
+                        order_id,
+                        all,
+                        yes,
+                        json,
+                        timeout,
+                    },
+                )
+                .await
+            }
+            Some(Cmd::Balance { json, timeout }) => {
+                app::trade_account::balance(&g, json, timeout).await
+            }
+            Some(Cmd::Halt { reason, timeout }) => {
+                app::trade_account::halt(&g, reason, timeout).await
+            }
+            Some(Cmd::Resume { timeout }) => app::trade_account::resume(&g, timeout).await,
             Some(Cmd::Config { default }) => config_cmd(&g, default),
             Some(Cmd::Indicators {
                 data, ind, json, ..
@@ -74,7 +138,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tradeterm: {}", one_line(&e));
-            ExitCode::FAILURE
+            match e.downcast_ref::<app::trade_session::Exit>() {
+                Some(x) => ExitCode::from(x.code),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ fn ticket(side: Side, kind: OrderType, price: Option<Decimal>, qty: &str) -> Ord
         stop_price: None,
         qty: Some(d(qty)),
         quote_qty: None,
+        client_order_id: None,
+        tag: None,
     }
 }
 

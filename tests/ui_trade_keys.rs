@@ -37,6 +37,8 @@ fn limit_buy(price: &str, qty: &str) -> Command {
         stop_price: None,
         qty: Some(d(qty)),
         quote_qty: None,
+        client_order_id: None,
+        tag: None,
     })
 }
 
@@ -239,6 +241,8 @@ fn market_by_quote_amount() {
         stop_price: None,
         qty: None,
         quote_qty: Some(d("100")),
+        client_order_id: None,
+        tag: None,
     });
     assert_eq!(enter(&mut u, &v), Some(Action::Send(want)));
 }

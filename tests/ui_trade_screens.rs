@@ -315,6 +315,7 @@ fn halted_blocked_and_refused_are_spelled_out() {
     tv.can_trade = false;
     tv.notice = Some(Notice {
         error: true,
+        client_order_id: None,
         text: "insufficient balance".into(),
         time_ms: T0,
     });

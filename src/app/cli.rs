@@ -63,6 +63,28 @@ impl ColorArg {
     }
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SideArg {
+    Buy,
+    Sell,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OrderTypeArg {
+    Market,
+    Limit,
+    LimitMaker,
+    StopLossLimit,
+    TakeProfitLimit,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TifArg {
+    Gtc,
+    Ioc,
+    Fok,
+}
+
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalOpts {
     /// Config file layered over the defaults and the user config file.
@@ -207,6 +229,100 @@ pub enum Cmd {
         /// JSON Lines output: one object per kline.
         #[arg(long)]
         json: bool,
+    },
+    /// Place one order through the same engine, journal and risk limits as
+    /// the TUI, wait for its outcome and print it.
+    ///
+    /// Exit status: 0 placed (filled, resting, or expired as IOC/FOK asks),
+    /// 1 refused (filters, risk, halt, Binance's code and message),
+    /// 3 outcome unknown (the journal keeps the order; the next start
+    /// resolves it with the exchange, it is never resent).
+    Order {
+        /// buy | sell.
+        #[arg(value_enum)]
+        side: SideArg,
+        /// Symbol, e.g. BTCUSDT.
+        symbol: String,
+        /// Base quantity (omit with --quote-qty).
+        #[arg(required_unless_present = "quote_qty")]
+        qty: Option<rust_decimal::Decimal>,
+        /// Limit price (makes the order LIMIT unless --type says otherwise).
+        #[arg(long, value_name = "PRICE")]
+        limit: Option<rust_decimal::Decimal>,
+        /// Spend (buy) or receive (sell) this quote amount: MARKET only.
+        #[arg(long, value_name = "Q", conflicts_with_all = ["qty", "limit"])]
+        quote_qty: Option<rust_decimal::Decimal>,
+        /// Order type (default: limit with --limit, else market).
+        #[arg(long = "type", value_enum, value_name = "TYPE")]
+        kind: Option<OrderTypeArg>,
+        /// Time in force of a limit order.
+        #[arg(long, value_enum, default_value = "gtc")]
+        tif: TifArg,
+        /// Trigger price of stop-loss-limit / take-profit-limit.
+        #[arg(long, value_name = "PRICE")]
+        stop: Option<rust_decimal::Decimal>,
+        /// Send without asking (testnet, demo; live only with --live given).
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Give up waiting (for the venue, the book, the outcome) after this long.
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// List orders: open ones and the latest finished ones.
+    Orders {
+        /// Open orders only.
+        #[arg(long)]
+        open: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// Cancel one open order (exchange order id or client order id), or all
+    /// of a symbol's.
+    Cancel {
+        /// Symbol, e.g. BTCUSDT.
+        symbol: String,
+        /// Exchange order id or client order id.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        order_id: Option<String>,
+        /// Cancel every open order of the symbol.
+        #[arg(long)]
+        all: bool,
+        /// Cancel all without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// Balances (free, locked) and positions with P&L.
+    Balance {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// Kill switch: refuse new orders, cancel open ones; latched across
+    /// restarts until `tradeterm resume`.
+    Halt {
+        /// Why (kept in the journal).
+        #[arg(long, default_value = "halted from the command line")]
+        reason: String,
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
+    /// Clear a halt (kill switch or daily loss limit).
+    Resume {
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
     },
     /// Print the effective configuration and where each value came from.
     Config {

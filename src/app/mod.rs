@@ -4,6 +4,10 @@
 pub mod book;
 pub mod cli;
 pub mod indicators;
+pub mod print;
 pub mod run;
 pub mod sim_cmd;
 pub mod ticker;
+pub mod trade_account;
+pub mod trade_order;
+pub mod trade_session;

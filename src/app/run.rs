@@ -98,14 +98,28 @@ pub async fn preflight_symbol(c: &Config, symbol: &str) -> Result<()> {
     }
 }
 
+/// Live mode moves real money: it must be asked for on this command line
+/// (`--live` or `--mode live`), never inherited from a config file or the
+/// environment.
+pub fn require_explicit_live(g: &GlobalOpts, mode: Mode) -> Result<()> {
+    if mode == Mode::Live && g.mode() != Some(Mode::Live) {
+        bail!("live mode (real money) must be chosen on the command line with --live; it is never taken from a config file or the environment");
+    }
+    Ok(())
+}
+
 /// `tradeterm` with no command: the terminal UI.
 pub async fn tui(g: &GlobalOpts) -> Result<()> {
     let layers = load_config(g, None)?;
     let mut c = layers.config;
+    require_explicit_live(g, c.mode)?;
     let logs = init_logging(&c, g.verbose, false);
     let sim = start_sim_if_needed(&mut c).await?;
     preflight_symbol(&c, &c.symbol).await?;
-    let trading = trading_settings(&c, g, sim.as_ref());
+    let (trading, off) = trading_settings(&c, g, sim.as_ref());
+    if let Some(why) = off {
+        tracing::error!("order entry is off: {why}");
+    }
     let engine = tradeterm::engine::spawn(
         tradeterm::engine::EngineSettings::from_config(&c).with_trading(trading),
     );
@@ -133,12 +147,15 @@ pub async fn tui(g: &GlobalOpts) -> Result<()> {
 /// Where orders go in this session: the paper venue (paper mode, or
 /// `--paper`), the in-process simulator with its generated keys, or the
 /// mode's exchange with the user's keys. Without usable keys order entry is
-/// off (market data still works) and the log says why.
+/// off (market data still works); the second value says why.
 pub fn trading_settings(
     c: &Config,
     g: &GlobalOpts,
     sim: Option<&sim::SimHandle>,
-) -> tradeterm::engine::trading_setup::TradingSettings {
+) -> (
+    tradeterm::engine::trading_setup::TradingSettings,
+    Option<String>,
+) {
     use tradeterm::keys::{Credentials, Secret, Signer};
     let base = tradeterm::engine::trading_setup::TradingSettings::from_config(
         c,
@@ -146,7 +163,7 @@ pub fn trading_settings(
         g.read_only,
     );
     if g.paper || c.mode == Mode::Paper {
-        return base;
+        return (base, None);
     }
     if let Some((key, secret)) = sim.and_then(|s| s.generated_credentials()) {
         let creds = Credentials {
@@ -154,7 +171,7 @@ pub fn trading_settings(
             signer: Signer::Hmac(Secret::new(secret)),
             origin: "the in-process simulator".into(),
         };
-        return base.with_exchange(c, creds);
+        return (base.with_exchange(c, creds), None);
     }
     let file = g
         .keys
@@ -168,13 +185,12 @@ pub fn trading_settings(
         Ok(creds) => {
             tradeterm::keys::harden_process();
             tracing::info!(mode = %c.mode, origin = %creds.origin, "API keys loaded");
-            base.with_exchange(c, creds)
+            (base.with_exchange(c, creds), None)
         }
         Err(e) => {
-            tracing::error!("order entry is off: {e}");
             let mut b = base;
             b.read_only = true;
-            b
+            (b, Some(e.to_string()))
         }
     }
 }

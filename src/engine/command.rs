@@ -19,6 +19,11 @@ pub struct OrderTicket {
     pub qty: Option<Decimal>,
     /// ...a quote amount (MARKET only).
     pub quote_qty: Option<Decimal>,
+    /// The client order id to use, so a caller (a script, a strategy) can
+    /// follow its own order; `None` lets the engine pick one.
+    pub client_order_id: Option<String>,
+    /// Who placed it ("man", "cli", a strategy instance); `None` = "man".
+    pub tag: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

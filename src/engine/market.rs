@@ -155,6 +155,7 @@ struct Engine {
     seq: u64,
     dirty: bool,
     trading: Option<super::trading::Trading>,
+    trading_error: Option<String>,
 }
 
 async fn run(
@@ -171,6 +172,7 @@ async fn run(
     let ws_task = tokio::spawn(ws::run(s.stream.clone(), streams, ws_cmd_rx, ws_tx));
     let frame = Duration::from_millis(1000 / s.fps.max(1) as u64);
     let (venue_tx, mut venue_rx) = mpsc::unbounded_channel();
+    let mut trading_error = None;
     let trading =
         s.trading
             .as_ref()
@@ -178,11 +180,13 @@ async fn run(
                 Ok(t) => Some(t),
                 Err(err) => {
                     tracing::error!(%err, "trading is off");
+                    trading_error = Some(err);
                     None
                 }
             });
     let mut e = Engine {
         trading,
+        trading_error,
         market: MarketState::new(&s.symbol, s.interval),
         rest,
         gen: 0,
@@ -723,6 +727,7 @@ impl Engine {
                 .trading
                 .as_ref()
                 .map(|t| t.view(&self.market, self.s.mode.badge())),
+            trading_error: self.trading_error.clone(),
         }
     }
 }

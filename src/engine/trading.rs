@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Fills kept for display.
 const FILLS_SHOWN: usize = 200;
+/// Notices kept for callers that follow their own orders.
+const NOTICES_KEPT: usize = 32;
 /// Finished orders kept for display.
 const RECENT_SHOWN: usize = 100;
 /// Queries before an order whose submit outcome is unknown is given up as
@@ -52,6 +54,7 @@ pub struct Trading {
     reconciled: bool,
     read_only: bool,
     notice: Option<Notice>,
+    notices: VecDeque<Notice>,
     seq: u64,
     maker_fee: Decimal,
     taker_fee: Decimal,
@@ -97,6 +100,7 @@ impl Trading {
             reconciled: false,
             read_only,
             notice: None,
+            notices: VecDeque::new(),
             seq: 0,
             maker_fee: fees.0,
             taker_fee: fees.1,
@@ -106,16 +110,26 @@ impl Trading {
     }
 
     fn notice(&mut self, error: bool, text: String, now: Millis) {
+        self.notice_for(None, error, text, now)
+    }
+
+    /// A notice about one order, so the caller that placed it can tell its
+    /// outcome from other notices.
+    fn notice_for(&mut self, cid: Option<&str>, error: bool, text: String, now: Millis) {
         if error {
             tracing::warn!("{text}");
         } else {
             tracing::info!("{text}");
         }
-        self.notice = Some(Notice {
+        let n = Notice {
             error,
+            client_order_id: cid.map(str::to_string),
             text,
             time_ms: now,
-        });
+        };
+        self.notices.push_front(n.clone());
+        self.notices.truncate(NOTICES_KEPT);
+        self.notice = Some(n);
     }
 
     /// Symbols from exchangeInfo: filters for validation, assets for P&L.
@@ -192,14 +206,28 @@ impl Trading {
 
     /// Places an order from the ticket, or says why not.
     pub fn place(&mut self, t: OrderTicket, market: &MarketState, now: Millis) {
+        let tag = t.tag.clone().unwrap_or_else(|| "man".into());
+        let cid = match t.client_order_id.clone() {
+            Some(c) => c,
+            None => {
+                self.seq += 1;
+                client_order_id(&tag, now, self.seq)
+            }
+        };
+        let refuse = |me: &mut Self, why: String| me.notice_for(Some(&cid), true, why, now);
         if let Err(why) = self.can_place() {
-            return self.notice(true, format!("REFUSED: {why}"), now);
+            return refuse(self, format!("REFUSED: {why}"));
+        }
+        if self.orders.contains_key(&cid) || matches!(self.journal.order(&cid), Ok(Some(_))) {
+            return refuse(
+                self,
+                format!("REFUSED: client order id {cid} was used before"),
+            );
         }
         let Some(info) = self.infos.get(&t.symbol).cloned() else {
-            return self.notice(
-                true,
+            return refuse(
+                self,
                 format!("REFUSED: {} is not listed by the exchange", t.symbol),
-                now,
             );
         };
         let filters = SymbolFilters::from_json(&info.filters);
@@ -221,11 +249,10 @@ impl Trading {
             self.open_count(Some(&t.symbol)) as u32,
         ) {
             Ok(d) => d,
-            Err(r) => return self.notice(true, format!("REFUSED: {r}"), now),
+            Err(r) => return refuse(self, format!("REFUSED: {r}")),
         };
-        self.seq += 1;
         let req = OrderRequest {
-            client_order_id: client_order_id("man", now, self.seq),
+            client_order_id: cid.clone(),
             symbol: t.symbol.clone(),
             side: t.side,
             kind: t.kind,
@@ -238,7 +265,7 @@ impl Trading {
             } else {
                 draft.quote_qty
             },
-            tag: "man".into(),
+            tag,
         };
         let ctx = RiskContext {
             mid,
@@ -258,15 +285,14 @@ impl Trading {
                 if let Some(h) = r.halt.clone() {
                     self.halt(&h.to_string(), market, now);
                 }
-                return self.notice(true, format!("REFUSED: {r}"), now);
+                return refuse(self, format!("REFUSED: {r}"));
             }
         };
         // The intent is on disk before the request can leave.
         if let Err(e) = self.journal.record_intent(&req, now) {
-            return self.notice(
-                true,
+            return refuse(
+                self,
                 format!("ERROR: order not sent, the journal refused it: {e}"),
-                now,
             );
         }
         let _ = self.journal.mark_sent(&req.client_order_id, now);
@@ -380,11 +406,8 @@ impl Trading {
                     } else {
                         String::new()
                     };
-                    self.notice(
-                        true,
-                        format!("REFUSED by {}{code}: {msg}", self.venue.name()),
-                        now,
-                    );
+                    let text = format!("REFUSED by {}{code}: {msg}", self.venue.name());
+                    self.notice_for(Some(&client_order_id), true, text, now);
                 }
                 SubmitFailure::Unknown { reason } => {
                     let symbol = self
@@ -409,7 +432,8 @@ impl Trading {
                             next_ms: now + QUERY_SPACING_MS,
                         },
                     );
-                    self.notice(true, format!("UNKNOWN: {client_order_id}: {reason}; checking with the venue (never resent blindly)"), now);
+                    let text = format!("UNKNOWN: {client_order_id}: {reason}; checking with the venue (never resent blindly)");
+                    self.notice_for(Some(&client_order_id), true, text, now);
                 }
             },
             VenueEvent::CancelFailed {
@@ -417,11 +441,8 @@ impl Trading {
                 code,
                 msg,
             } => {
-                self.notice(
-                    true,
-                    format!("cancel of {client_order_id} refused: {code} {msg}"),
-                    now,
-                );
+                let text = format!("cancel of {client_order_id} refused: {code} {msg}");
+                self.notice_for(Some(&client_order_id), true, text, now);
             }
             VenueEvent::Queried {
                 client_order_id,
@@ -438,19 +459,55 @@ impl Trading {
                         .is_some_and(|p| p.queries >= MAX_QUERIES);
                     if give_up {
                         self.unknown.remove(&client_order_id);
-                        let _ = self.journal.mark_rejected(
-                            &client_order_id,
-                            "never reached the venue",
-                            now,
-                        );
+                        let acked = self
+                            .orders
+                            .get(&client_order_id)
+                            .is_some_and(|o| o.exchange_id.is_some());
+                        let why = if acked {
+                            "unknown to the venue (purged, or a different exchange)"
+                        } else {
+                            "never reached the venue"
+                        };
+                        let _ = self.journal.mark_rejected(&client_order_id, why, now);
                         if let Some(o) = self.orders.get_mut(&client_order_id) {
                             o.status = OrderStatus::Rejected;
+                            o.updated_ms = now;
                         }
-                        self.notice(true, format!("order {client_order_id} never reached the venue; safe to place again"), now);
+                        let text = if acked {
+                            format!("order {client_order_id} is {why}; closed locally")
+                        } else {
+                            format!("order {client_order_id} {why}; safe to place again")
+                        };
+                        self.notice_for(Some(&client_order_id), true, text, now);
                     }
                 }
             },
             VenueEvent::Reconciled(r) => {
+                // Orders we hold as working that the venue no longer lists
+                // finished while we were away (or never existed there): ask
+                // about each instead of guessing.
+                let listed: std::collections::BTreeSet<&str> = r
+                    .open_orders
+                    .iter()
+                    .map(|o| o.client_order_id.as_str())
+                    .collect();
+                let stale: Vec<(String, String)> = self
+                    .orders
+                    .values()
+                    .filter(|o| {
+                        !o.status.is_terminal()
+                            && o.status != OrderStatus::Intent
+                            && !listed.contains(o.client_order_id.as_str())
+                    })
+                    .map(|o| (o.client_order_id.clone(), o.symbol.clone()))
+                    .collect();
+                for (cid, symbol) in stale {
+                    self.unknown.entry(cid).or_insert(Pending {
+                        symbol,
+                        queries: 0,
+                        next_ms: now,
+                    });
+                }
                 for o in r.open_orders {
                     self.adopt(o, now);
                 }
@@ -545,7 +602,8 @@ impl Trading {
                     }
                 }
                 if rep.status == OrderStatus::Rejected {
-                    self.notice(true, format!("REJECTED {cid}: {}", rep.reject_reason), now);
+                    let text = format!("REJECTED {cid}: {}", rep.reject_reason);
+                    self.notice_for(Some(&cid), true, text, now);
                 }
                 if let Some(fill) = rep.fill().filter(|_| new_fill) {
                     self.apply_fill(&fill, market, now);
@@ -687,6 +745,8 @@ impl Trading {
         TradingView {
             venue: format!("{} ({mode_label})", self.venue.name()),
             can_trade: blocked_reason.is_none(),
+            reconciled: self.reconciled,
+            resolving: self.unknown.len(),
             blocked_reason,
             halted: self.halted.clone(),
             open_orders: open,
@@ -704,6 +764,7 @@ impl Trading {
             base_asset: info.map(|i| i.base.clone()).unwrap_or_default(),
             quote_asset: quote,
             notice: self.notice.clone(),
+            notices: self.notices.iter().cloned().collect(),
         }
     }
 }

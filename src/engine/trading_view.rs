@@ -49,6 +49,9 @@ pub struct RoundTripRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub error: bool,
+    /// The order it is about, when there is one (lets a script match the
+    /// outcome of its own request).
+    pub client_order_id: Option<String>,
     pub text: String,
     pub time_ms: Millis,
 }
@@ -60,6 +63,12 @@ pub struct TradingView {
     pub venue: String,
     /// False until the account is reconciled (and while halted or read-only).
     pub can_trade: bool,
+    /// The venue's open orders, balances and recent trades have been read
+    /// since the last (re)connect.
+    pub reconciled: bool,
+    /// Orders whose state is being asked of the venue (an unknown submit
+    /// outcome, or a working order the venue no longer lists).
+    pub resolving: usize,
     /// Why trading is not possible right now, if it is not.
     pub blocked_reason: Option<String>,
     pub halted: Option<HaltInfo>,
@@ -83,6 +92,9 @@ pub struct TradingView {
     pub base_asset: String,
     pub quote_asset: String,
     pub notice: Option<Notice>,
+    /// The latest notices, newest first (a script waiting for its order's
+    /// outcome must not miss one that a later notice replaced).
+    pub notices: Vec<Notice>,
 }
 
 impl TradingView {

@@ -100,6 +100,9 @@ pub struct View {
     pub messages: u64,
     /// The account; `None` when trading is off (`--read-only`).
     pub trading: Option<super::trading_view::TradingView>,
+    /// Why trading could not start (journal locked or corrupt, no WebSocket
+    /// API endpoint...), for callers that must not wait for it.
+    pub trading_error: Option<String>,
 }
 
 impl View {

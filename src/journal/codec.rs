@@ -78,33 +78,28 @@ pub(super) fn tif(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<TimeInFo
     .transpose()
 }
 
-const STATUSES: [(OrderStatus, &str); 10] = [
-    (OrderStatus::Intent, "INTENT"),
-    (OrderStatus::Unknown, "UNKNOWN"),
-    (OrderStatus::New, "NEW"),
-    (OrderStatus::PartiallyFilled, "PARTIALLY_FILLED"),
-    (OrderStatus::PendingCancel, "PENDING_CANCEL"),
-    (OrderStatus::Filled, "FILLED"),
-    (OrderStatus::Canceled, "CANCELED"),
-    (OrderStatus::Rejected, "REJECTED"),
-    (OrderStatus::Expired, "EXPIRED"),
-    (OrderStatus::ExpiredInMatch, "EXPIRED_IN_MATCH"),
+const STATUSES: [OrderStatus; 10] = [
+    OrderStatus::Intent,
+    OrderStatus::Unknown,
+    OrderStatus::New,
+    OrderStatus::PartiallyFilled,
+    OrderStatus::PendingCancel,
+    OrderStatus::Filled,
+    OrderStatus::Canceled,
+    OrderStatus::Rejected,
+    OrderStatus::Expired,
+    OrderStatus::ExpiredInMatch,
 ];
 
 pub(super) fn status_text(s: OrderStatus) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(st, _)| *st == s)
-        .map(|(_, t)| *t)
-        .expect("every status has a name")
+    s.as_str()
 }
 
 pub(super) fn status(row: &Row<'_>, idx: usize) -> rusqlite::Result<OrderStatus> {
     let s: String = row.get(idx)?;
     STATUSES
-        .iter()
-        .find(|(_, t)| *t == s)
-        .map(|(st, _)| *st)
+        .into_iter()
+        .find(|st| st.as_str() == s)
         .ok_or_else(|| bad(idx, "an order status", &s))
 }
 

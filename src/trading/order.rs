@@ -73,6 +73,22 @@ impl OrderStatus {
         })
     }
 
+    /// Binance's name, or INTENT / UNKNOWN for the client-side states.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Intent => "INTENT",
+            OrderStatus::Unknown => "UNKNOWN",
+            OrderStatus::New => "NEW",
+            OrderStatus::PartiallyFilled => "PARTIALLY_FILLED",
+            OrderStatus::PendingCancel => "PENDING_CANCEL",
+            OrderStatus::Filled => "FILLED",
+            OrderStatus::Canceled => "CANCELED",
+            OrderStatus::Rejected => "REJECTED",
+            OrderStatus::Expired => "EXPIRED",
+            OrderStatus::ExpiredInMatch => "EXPIRED_IN_MATCH",
+        }
+    }
+
     pub fn is_terminal(self) -> bool {
         matches!(
             self,

@@ -169,6 +169,7 @@ pub fn view() -> View {
         clock_offset_ms: Some(-3),
         messages: 1234,
         trading: None,
+        trading_error: None,
     }
 }
 
@@ -249,6 +250,8 @@ pub fn trading_view() -> TradingView {
     TradingView {
         venue: "paper".into(),
         can_trade: true,
+        reconciled: true,
+        resolving: 0,
         blocked_reason: None,
         halted: None,
         open_orders: vec![
@@ -371,9 +374,11 @@ pub fn trading_view() -> TradingView {
         quote_asset: "USDT".into(),
         notice: Some(Notice {
             error: false,
+            client_order_id: None,
             text: "order tt-man-2 accepted".into(),
             time_ms: T0 - 30_000,
         }),
+        notices: Vec::new(),
     }
 }
 

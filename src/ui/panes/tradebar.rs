@@ -112,6 +112,7 @@ mod tests {
     fn n(error: bool, text: &str) -> Notice {
         Notice {
             error,
+            client_order_id: None,
             text: text.into(),
             time_ms: 0,
         }

@@ -223,6 +223,8 @@ pub fn preview(t: &TicketState, view: &View) -> Preview {
             stop_price: p.stop,
             qty: p.qty,
             quote_qty: p.quote_qty,
+            client_order_id: None,
+            tag: None,
         });
     }
     p
