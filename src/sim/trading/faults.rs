@@ -24,6 +24,10 @@
 //!                               checks) runs MS ms off the wall clock
 //! balance-lag      DUR          outboundAccountPosition is delivered DUR
 //!                               after the executionReports it follows
+//! report-lag       DUR          every user-data event is delivered DUR
+//!                               late (with delay-response: a client that
+//!                               dies in that window never heard of its
+//!                               order); 0ms clears
 //! ```
 
 use super::super::faults::{parse_duration, FaultControl};
@@ -35,7 +39,7 @@ use tokio::sync::broadcast;
 /// Names and arguments for the grammar message.
 pub const GRAMMAR: &str = "lose-response[:N], delay-response:DUR, submit-503[:N], \
 submit-503-drop[:N], submit-1007[:N], submit-1007-drop[:N], dup-reports, reorder-reports, \
-stream-terminated, clock-skew:±MS, balance-lag:DUR";
+stream-terminated, clock-skew:±MS, balance-lag:DUR, report-lag:DUR";
 
 /// How a faulty submission is answered, and whether it was applied first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +61,7 @@ pub enum TradeFault {
     StreamTerminated,
     ClockSkew(i64),
     BalanceLag(Duration),
+    ReportLag(Duration),
 }
 
 /// Parses one trading fault item; `None` if `name` is not one.
@@ -98,6 +103,7 @@ pub fn parse(name: &str, arg: Option<&str>) -> Option<Result<TradeFault, String>
             })
         }
         "balance-lag" => dur().map(TradeFault::BalanceLag),
+        "report-lag" => dur().map(TradeFault::ReportLag),
         _ => return None,
     })
 }
@@ -112,6 +118,7 @@ pub struct TradeFaults {
     reorder: AtomicBool,
     skew_ms: AtomicI64,
     balance_lag_ms: AtomicU64,
+    report_lag_ms: AtomicU64,
     terminate: broadcast::Sender<()>,
 }
 
@@ -125,6 +132,7 @@ impl Default for TradeFaults {
             reorder: AtomicBool::new(false),
             skew_ms: AtomicI64::new(0),
             balance_lag_ms: AtomicU64::new(0),
+            report_lag_ms: AtomicU64::new(0),
             terminate: broadcast::channel(16).0,
         }
     }
@@ -164,6 +172,10 @@ impl TradeFaults {
 
     pub fn balance_lag(&self) -> Duration {
         Duration::from_millis(self.balance_lag_ms.load(Ordering::SeqCst))
+    }
+
+    pub fn report_lag(&self) -> Duration {
+        Duration::from_millis(self.report_lag_ms.load(Ordering::SeqCst))
     }
 
     /// Fires when `stream-terminated` is applied.
@@ -219,6 +231,13 @@ impl FaultControl {
             .store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
+    /// Delays every user-data event by `d` (zero clears).
+    pub fn report_lag(&self, d: Duration) {
+        self.trade()
+            .report_lag_ms
+            .store(d.as_millis() as u64, Ordering::SeqCst);
+    }
+
     /// Applies a parsed trading fault.
     pub fn apply_trade(&self, f: &TradeFault) {
         match *f {
@@ -232,6 +251,7 @@ impl FaultControl {
             }
             TradeFault::ClockSkew(ms) => self.clock_skew(ms),
             TradeFault::BalanceLag(d) => self.balance_lag(d),
+            TradeFault::ReportLag(d) => self.report_lag(d),
         }
     }
 

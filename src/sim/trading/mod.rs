@@ -258,7 +258,13 @@ impl Trading {
             return;
         }
         let tf = shared.faults.trade();
-        let (reorder, dup, lag) = (tf.reorder(), tf.dup(), tf.balance_lag());
+        let (reorder, dup, report_lag) = (tf.reorder(), tf.dup(), tf.report_lag());
+        // With a report lag everything is late, balances at least as late.
+        let lag = if report_lag.is_zero() {
+            tf.balance_lag()
+        } else {
+            report_lag.max(tf.balance_lag())
+        };
         let mut by_account: Vec<(AccountId, Vec<Frame>)> = Vec::new();
         for (a, f) in frames {
             match by_account.iter_mut().find(|(x, _)| *x == a) {
@@ -270,7 +276,7 @@ impl Trading {
         for (account, frames) in by_account {
             let (mut now, later): (Vec<Frame>, Vec<Frame>) = frames
                 .into_iter()
-                .partition(|f| !f.position || lag.is_zero());
+                .partition(|f| report_lag.is_zero() && (!f.position || lag.is_zero()));
             if reorder {
                 // Reports of this action reversed; balances stay last.
                 let n = now.iter().filter(|f| !f.position).count();
