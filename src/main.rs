@@ -93,6 +93,33 @@ fn main() -> ExitCode {
                 )
                 .await
             }
+            Some(Cmd::Oco {
+                side,
+                symbol,
+                qty,
+                limit,
+                stop,
+                stop_limit,
+                yes,
+                json,
+                timeout,
+            }) => {
+                app::trade_oco::oco(
+                    &g,
+                    app::trade_oco::OcoArgs {
+                        side,
+                        symbol,
+                        qty,
+                        limit,
+                        stop,
+                        stop_limit,
+                        yes,
+                        json,
+                        timeout,
+                    },
+                )
+                .await
+            }
             Some(Cmd::Orders {
                 open,
                 json,

@@ -211,3 +211,51 @@ async fn halt_cancels_and_latches_until_resume() {
     assert_eq!(v["status"], "FILLED");
     r.assert_journal_equals_ledger();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oco_legs_rest_and_cancel_together() {
+    let r = Rig::start("cli-oco").await;
+    let v = r
+        .json(&[
+            "oco",
+            "sell",
+            "BTCUSDT",
+            "0.01",
+            "--limit",
+            "63500",
+            "--stop",
+            "60500",
+            "--stop-limit",
+            "60400",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    let legs = v.as_array().unwrap();
+    assert_eq!(legs.len(), 2, "{v}");
+    assert_eq!(legs[0]["type"], "LIMIT_MAKER");
+    assert_eq!(legs[1]["type"], "STOP_LOSS_LIMIT");
+    assert_eq!(legs[1]["stop_price"], "60500");
+    assert!(legs.iter().all(|l| l["status"] == "NEW"), "{v}");
+    assert_eq!(r.sim.trading().order_lists().len(), 1);
+    r.assert_journal_equals_ledger();
+    // Cancelling one leg cancels the list: both legs end CANCELED.
+    let id = legs[0]["order_id"].as_i64().unwrap().to_string();
+    r.json(&["cancel", "BTCUSDT", &id, "--json"]).await;
+    let open = r.json(&["orders", "--open", "--json"]).await;
+    assert_eq!(open.as_array().unwrap().len(), 0, "{open}");
+    r.assert_journal_equals_ledger();
+    // Prices on the wrong sides are refused before anything is sent.
+    let out = r
+        .run(&[
+            "oco", "sell", "BTCUSDT", "0.01", "--limit", "60500", "--stop", "63500", "--yes",
+        ])
+        .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("limit price above the stop price"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(r.sim.trading().order_lists().len(), 1);
+}

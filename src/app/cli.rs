@@ -271,6 +271,35 @@ pub enum Cmd {
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,
     },
+    /// Place an OCO (one-cancels-the-other): a LIMIT_MAKER take-profit leg
+    /// at --limit and a STOP_LOSS_LIMIT leg triggered at --stop. SELL: limit
+    /// above the market, stop below; BUY: the reverse. Exit status as `order`.
+    Oco {
+        /// buy | sell.
+        #[arg(value_enum)]
+        side: SideArg,
+        /// Symbol, e.g. BTCUSDT.
+        symbol: String,
+        /// Base quantity of both legs.
+        qty: rust_decimal::Decimal,
+        /// Price of the LIMIT_MAKER leg.
+        #[arg(long, value_name = "PRICE")]
+        limit: rust_decimal::Decimal,
+        /// Trigger price of the stop leg.
+        #[arg(long, value_name = "PRICE")]
+        stop: rust_decimal::Decimal,
+        /// Limit price of the stop leg once triggered (default: the trigger).
+        #[arg(long, value_name = "PRICE")]
+        stop_limit: Option<rust_decimal::Decimal>,
+        /// Send without asking (testnet, demo; live only with --live given).
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON (an array of the two legs).
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
     /// List orders: open ones and the latest finished ones.
     Orders {
         /// Open orders only.

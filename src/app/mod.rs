@@ -9,5 +9,6 @@ pub mod run;
 pub mod sim_cmd;
 pub mod ticker;
 pub mod trade_account;
+pub mod trade_oco;
 pub mod trade_order;
 pub mod trade_session;

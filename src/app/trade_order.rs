@@ -158,7 +158,7 @@ fn summary(t: &OrderTicket, v: &View, mode: Mode) -> Result<String> {
 
 /// Resting orders are done once the venue acknowledged them; takers once
 /// they are finished.
-fn settled(o: &Order) -> bool {
+pub(super) fn settled(o: &Order) -> bool {
     let rests = match o.kind {
         OrderType::Market => false,
         OrderType::Limit => o.tif == Some(TimeInForce::Gtc),

@@ -26,6 +26,22 @@ pub struct OrderTicket {
     pub tag: Option<String>,
 }
 
+/// An OCO as the user entered it: a LIMIT_MAKER leg at `limit_price` and
+/// a STOP_LOSS_LIMIT leg triggered at `stop_price`, one quantity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OcoTicket {
+    pub symbol: String,
+    pub side: Side,
+    pub qty: Decimal,
+    pub limit_price: Decimal,
+    pub stop_price: Decimal,
+    /// Limit price of the stop leg once triggered (default: `stop_price`).
+    pub stop_limit_price: Option<Decimal>,
+    /// The list's client order id; the legs get `-L` and `-S` appended.
+    pub list_client_order_id: Option<String>,
+    pub tag: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// Switch the market to another symbol (streams are resubscribed, the
@@ -36,6 +52,8 @@ pub enum Command {
     /// Place an order (already confirmed by the user where the mode asks
     /// for confirmation).
     PlaceOrder(OrderTicket),
+    /// Place an OCO order list.
+    PlaceOco(OcoTicket),
     /// Cancel one order by client order id.
     CancelOrder {
         symbol: String,

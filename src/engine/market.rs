@@ -644,6 +644,7 @@ impl Engine {
                 );
             }
             Command::PlaceOrder(_)
+            | Command::PlaceOco(_)
             | Command::CancelOrder { .. }
             | Command::CancelAll { .. }
             | Command::Halt { .. }
@@ -653,6 +654,7 @@ impl Engine {
                 match (c, t) {
                     (_, None) => tracing::warn!("order command ignored: trading is off"),
                     (Command::PlaceOrder(ticket), Some(t)) => t.place(ticket, m, now),
+                    (Command::PlaceOco(ticket), Some(t)) => t.place_oco(ticket, m, now),
                     (
                         Command::CancelOrder {
                             symbol,

@@ -7,7 +7,7 @@ pub mod trading_setup;
 pub mod trading_view;
 pub mod view;
 
-pub use command::{Command, OrderTicket};
+pub use command::{Command, OcoTicket, OrderTicket};
 pub use trading_view::{HaltInfo, Notice, PositionRow, RoundTripRow, TradingView};
 pub use view::{BookView, ConnState, RestState, View};
 pub mod market;

@@ -11,18 +11,19 @@
 //! restarts until the user resumes.
 
 use super::trading_view::{HaltInfo, Notice, PositionRow, RoundTripRow, TradingView};
-use super::OrderTicket;
 use crate::domain::{Millis, SymbolInfo, Trade};
 use crate::journal::{FillFilter, Journal, OrderFilter};
 use crate::market::MarketState;
 use crate::portfolio::{no_rates, Pair, Portfolio};
-use crate::risk::{RiskContext, RiskEngine};
-use crate::trading::account::{AccountEvent, Fill, OrderRequest};
-use crate::trading::filters::{self, OrderDraft, SymbolFilters};
-use crate::trading::order::{client_order_id, Order, OrderStatus, OrderType, Report};
+use crate::risk::RiskEngine;
+use crate::trading::account::{AccountEvent, Fill};
+use crate::trading::filters::SymbolFilters;
+use crate::trading::order::{Order, OrderStatus, Report};
 use crate::trading::venue::{SubmitFailure, Venue, VenueEvent, VenueRequest};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, VecDeque};
+
+mod place;
 
 /// Fills kept for display.
 const FILLS_SHOWN: usize = 200;
@@ -60,6 +61,9 @@ pub struct Trading {
     taker_fee: Decimal,
     infos: BTreeMap<String, SymbolInfo>,
     unknown: BTreeMap<String, Pending>,
+    /// OCO list client order id -> its legs' client order ids, so a
+    /// failure reported for the list reaches both legs.
+    lists: BTreeMap<String, Vec<String>>,
 }
 
 impl Trading {
@@ -106,6 +110,7 @@ impl Trading {
             taker_fee: fees.1,
             infos: BTreeMap::new(),
             unknown: BTreeMap::new(),
+            lists: BTreeMap::new(),
         })
     }
 
@@ -204,105 +209,6 @@ impl Trading {
             .count()
     }
 
-    /// Places an order from the ticket, or says why not.
-    pub fn place(&mut self, t: OrderTicket, market: &MarketState, now: Millis) {
-        let tag = t.tag.clone().unwrap_or_else(|| "man".into());
-        let cid = match t.client_order_id.clone() {
-            Some(c) => c,
-            None => {
-                self.seq += 1;
-                client_order_id(&tag, now, self.seq)
-            }
-        };
-        let refuse = |me: &mut Self, why: String| me.notice_for(Some(&cid), true, why, now);
-        if let Err(why) = self.can_place() {
-            return refuse(self, format!("REFUSED: {why}"));
-        }
-        if self.orders.contains_key(&cid) || matches!(self.journal.order(&cid), Ok(Some(_))) {
-            return refuse(
-                self,
-                format!("REFUSED: client order id {cid} was used before"),
-            );
-        }
-        let Some(info) = self.infos.get(&t.symbol).cloned() else {
-            return refuse(
-                self,
-                format!("REFUSED: {} is not listed by the exchange", t.symbol),
-            );
-        };
-        let filters = SymbolFilters::from_json(&info.filters);
-        let mid = (market.symbol == t.symbol)
-            .then(|| market.sync.book().mid().map(|m| m.to_decimal()))
-            .flatten();
-        let draft = OrderDraft {
-            side: t.side,
-            price: t.price,
-            stop_price: t.stop_price,
-            qty: t.qty,
-            quote_qty: t.quote_qty,
-            market: t.kind == OrderType::Market,
-        };
-        let draft = match filters::validate(
-            &filters,
-            draft,
-            mid,
-            self.open_count(Some(&t.symbol)) as u32,
-        ) {
-            Ok(d) => d,
-            Err(r) => return refuse(self, format!("REFUSED: {r}")),
-        };
-        let req = OrderRequest {
-            client_order_id: cid.clone(),
-            symbol: t.symbol.clone(),
-            side: t.side,
-            kind: t.kind,
-            tif: t.tif,
-            price: draft.price,
-            stop_price: draft.stop_price,
-            qty: draft.qty,
-            quote_qty: if draft.qty.is_some() {
-                None
-            } else {
-                draft.quote_qty
-            },
-            tag,
-        };
-        let ctx = RiskContext {
-            mid,
-            open_orders_count: self.open_count(None),
-            position: self
-                .portfolio
-                .position(&t.symbol)
-                .map(|p| p.qty)
-                .unwrap_or_default(),
-            daily_realized_pnl: self.portfolio.daily_realized_pnl(&info.quote, now),
-            now_ms: now,
-            halted: self.halted.is_some(),
-        };
-        let approved = match self.risk.check(&req, &ctx) {
-            Ok(a) => a,
-            Err(r) => {
-                if let Some(h) = r.halt.clone() {
-                    self.halt(&h.to_string(), market, now);
-                }
-                return refuse(self, format!("REFUSED: {r}"));
-            }
-        };
-        // The intent is on disk before the request can leave.
-        if let Err(e) = self.journal.record_intent(&req, now) {
-            return refuse(
-                self,
-                format!("ERROR: order not sent, the journal refused it: {e}"),
-            );
-        }
-        let _ = self.journal.mark_sent(&req.client_order_id, now);
-        self.orders
-            .insert(req.client_order_id.clone(), Order::intent(&req, now));
-        tracing::info!(cid = %req.client_order_id, symbol = %req.symbol, side = req.side.as_str(), kind = req.kind.as_str(), "order sent to {}", self.venue.name());
-        self.venue
-            .request(VenueRequest::Place(approved), market, now);
-    }
-
     fn can_place(&self) -> Result<(), String> {
         if self.read_only {
             return Err("read-only session".into());
@@ -388,6 +294,22 @@ impl Trading {
 
     /// Folds one venue event.
     pub fn on_venue(&mut self, ev: VenueEvent, market: &MarketState, now: Millis) {
+        if let VenueEvent::SubmitFailed {
+            client_order_id,
+            failure,
+        } = &ev
+        {
+            if let Some(legs) = self.lists.remove(client_order_id) {
+                for leg in legs {
+                    let ev = VenueEvent::SubmitFailed {
+                        client_order_id: leg,
+                        failure: failure.clone(),
+                    };
+                    self.on_venue(ev, market, now);
+                }
+                return;
+            }
+        }
         match ev {
             VenueEvent::Account(a) => self.on_account(a, market, now),
             VenueEvent::SubmitFailed {

@@ -45,6 +45,42 @@ pub struct OcoRequest {
     pub tag: String,
 }
 
+impl OcoRequest {
+    /// The two orders the list creates: the LIMIT_MAKER leg and the
+    /// STOP_LOSS_LIMIT leg, each with its own client order id.
+    pub fn legs(&self) -> [OrderRequest; 2] {
+        use crate::trading::order::{OrderType, TimeInForce};
+        let leg = |cid: &str, kind, price, stop, tif| OrderRequest {
+            client_order_id: cid.to_string(),
+            symbol: self.symbol.clone(),
+            side: self.side,
+            kind,
+            tif,
+            price: Some(price),
+            stop_price: stop,
+            qty: Some(self.qty),
+            quote_qty: None,
+            tag: self.tag.clone(),
+        };
+        [
+            leg(
+                &self.limit_client_order_id,
+                OrderType::LimitMaker,
+                self.limit_price,
+                None,
+                None,
+            ),
+            leg(
+                &self.stop_client_order_id,
+                OrderType::StopLossLimit,
+                self.stop_limit_price,
+                Some(self.stop_price),
+                Some(TimeInForce::Gtc),
+            ),
+        ]
+    }
+}
+
 /// Binance's `executionReport` (user data stream), or the same facts
 /// derived from a REST/WS-API order response or query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

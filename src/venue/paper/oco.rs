@@ -9,8 +9,8 @@
 use super::{OrderList, PaperReject, PaperVenue};
 use crate::domain::{Millis, Side};
 use crate::market::book::OrderBook;
-use crate::trading::account::{AccountEvent, OcoRequest, OrderRequest};
-use crate::trading::order::{OrderStatus, OrderType, TimeInForce};
+use crate::trading::account::{AccountEvent, OcoRequest};
+use crate::trading::order::OrderStatus;
 
 impl PaperVenue {
     /// Places an OCO; events: listStatus EXEC_STARTED, NEW for both legs,
@@ -25,32 +25,7 @@ impl PaperVenue {
         if req.limit_client_order_id == req.stop_client_order_id {
             return Err(PaperReject::duplicate());
         }
-        let leg = |cid: &str, kind, price, stop, tif| OrderRequest {
-            client_order_id: cid.to_string(),
-            symbol: req.symbol.clone(),
-            side: req.side,
-            kind,
-            tif,
-            price: Some(price),
-            stop_price: stop,
-            qty: Some(req.qty),
-            quote_qty: None,
-            tag: req.tag.clone(),
-        };
-        let limit_req = leg(
-            &req.limit_client_order_id,
-            OrderType::LimitMaker,
-            req.limit_price,
-            None,
-            None,
-        );
-        let stop_req = leg(
-            &req.stop_client_order_id,
-            OrderType::StopLossLimit,
-            req.stop_limit_price,
-            Some(req.stop_price),
-            Some(TimeInForce::Gtc),
-        );
+        let [limit_req, stop_req] = req.legs();
         let mut limit = self.check(&limit_req, book)?;
         let mut stop = self.check(&stop_req, book)?;
         // An OCO adds two orders to MAX_NUM_ORDERS.
