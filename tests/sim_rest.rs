@@ -76,8 +76,13 @@ async fn rest_endpoints_decode_with_the_client_parsers() {
         )
         .await;
         let rows = wire::parse_klines(&k.body).unwrap_or_else(|e| panic!("{i}: {e}"));
-        // 2022-01..2024-08 holds 32 monthly candles; the rest have more.
-        assert_eq!(rows.len(), if i == Interval::Mo1 { 32 } else { 50 }, "{i}");
+        // 2022-01..2024-08 holds 32 monthly candles, plus the forming month
+        // the simulator's wall clock adds on some days; the rest have more.
+        if i == Interval::Mo1 {
+            assert!((32..=33).contains(&rows.len()), "{i}: {}", rows.len());
+        } else {
+            assert_eq!(rows.len(), 50, "{i}");
+        }
         assert!(
             rows.windows(2).all(|w| w[0].close_time < w[1].open_time),
             "{i} ordered"

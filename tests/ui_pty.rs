@@ -250,7 +250,7 @@ fn pty_order_and_kill_switch_reach_the_engine() {
     let cmds = report(&out, "UI COMMANDS:");
     for part in [
         "UI COMMANDS: [PlaceOrder(OrderTicket { symbol: \"BTCUSDT\", side: Buy, kind: Limit",
-        "tif: Some(Gtc), price: Some(61837.62), stop_price: None, qty: Some(0.01), quote_qty: None })",
+        "tif: Some(Gtc), price: Some(61837.62), stop_price: None, qty: Some(0.01), quote_qty: None, client_order_id: None, tag: None })",
         "Halt { reason: \"kill switch\" }, Shutdown]",
     ] {
         assert!(cmds.contains(part), "{part:?} not in {cmds}");
