@@ -34,7 +34,7 @@ pub(super) mod wsapi;
 
 pub use auth::SimKey;
 pub use engine::MarketView;
-pub use types::{AccountId, SimOrder, SimOrderList, SimTrade};
+pub use types::{AccountId, AccountProfile, SimOrder, SimOrderList, SimTrade};
 
 use super::clock::wall_ms;
 use super::driver::Shared;
@@ -258,6 +258,9 @@ impl Trading {
             return;
         }
         let tf = shared.faults.trade();
+        if tf.muted() {
+            return;
+        }
         let (reorder, dup, lag) = (tf.reorder(), tf.dup(), tf.balance_lag());
         let mut by_account: Vec<(AccountId, Vec<Frame>)> = Vec::new();
         for (a, f) in frames {
@@ -297,6 +300,15 @@ impl Trading {
                 }
             }
         }
+    }
+
+    /// Sets what the account endpoint reports for `account` (flags,
+    /// permissions) and the fee rates the engine charges it.
+    pub fn set_profile(&self, account: AccountId, profile: types::AccountProfile) {
+        self.engine
+            .lock()
+            .expect("engine")
+            .set_profile(account, profile);
     }
 
     // --- ledger accessors (the truth for tests) ---
