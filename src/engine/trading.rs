@@ -451,7 +451,7 @@ impl Trading {
                 }
             },
             VenueEvent::Reconciled(r) => {
-                for o in r.open_orders {
+                for o in r.open_orders.into_iter().chain(r.closed_orders) {
                     self.adopt(o, now);
                 }
                 for f in &r.recent_fills {

@@ -50,7 +50,11 @@ pub enum SubmitFailure {
 pub struct Reconciliation {
     pub open_orders: Vec<Order>,
     pub balances: Vec<Balance>,
+    /// Recent fills, named with their orders' client order ids.
     pub recent_fills: Vec<Fill>,
+    /// Orders of those fills that are no longer open (they finished while
+    /// no stream event reached us).
+    pub closed_orders: Vec<Order>,
 }
 
 /// Everything a venue reports back.

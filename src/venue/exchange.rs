@@ -199,6 +199,7 @@ impl Venue for ExchangeVenue {
                                     open_orders: r.open_orders.iter().map(order_of).collect(),
                                     balances: r.balances,
                                     recent_fills: r.recent_trades,
+                                    closed_orders: r.closed_orders.iter().map(order_of).collect(),
                                 }));
                                 break;
                             }
