@@ -55,6 +55,7 @@ async fn recovered_fills_carry_their_client_order_ids_and_the_accounts_fees() {
         .await;
 
     let rec = r.client.reconcile(&[S.to_string()]).await.unwrap();
+    assert_eq!(rec.fees, Some((maker, taker)));
     let ledger = r.sim.trading().trades();
     assert!(ledger.len() >= 3, "{ledger:?}");
     assert!(ledger.iter().any(|t| t.client_order_id == "rc-part"));

@@ -1,7 +1,8 @@
 //! The engine on the exchange venue (the simulator over signed REST and the
-//! WebSocket-API user stream), with a journal on disk: a fill the user
-//! stream never delivered is recovered by reconciliation against the right
-//! order and journaled once.
+//! WebSocket-API user stream), with a journal on disk: the fees it shows
+//! come from the account's commission rates, and a fill the user stream
+//! never delivered is recovered by reconciliation against the right order
+//! and journaled once.
 
 mod common;
 
@@ -60,6 +61,19 @@ async fn ready(e: &EngineHandle) -> View {
             && v.trading.as_ref().is_some_and(|t| t.can_trade)
     })
     .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fees_shown_in_exchange_mode_are_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = start_sim(1.0, "").await;
+    let (maker, taker) = account(&sim);
+    let e = exchange_engine(&sim, dir.path());
+    let v = ready(&e).await;
+    let t = v.trading.as_ref().unwrap();
+    assert_eq!((t.maker_fee, t.taker_fee), (maker, taker));
+    e.shutdown().await;
+    sim.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

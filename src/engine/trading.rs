@@ -451,6 +451,10 @@ impl Trading {
                 }
             },
             VenueEvent::Reconciled(r) => {
+                // An exchange account's own rates replace the configured ones.
+                if let Some((maker, taker)) = r.fees {
+                    (self.maker_fee, self.taker_fee) = (maker, taker);
+                }
                 for o in r.open_orders.into_iter().chain(r.closed_orders) {
                     self.adopt(o, now);
                 }

@@ -29,6 +29,7 @@ use super::wire_account::{self as wa, AccountInfo, OrderListResponse, OrderRespo
 use crate::domain::Millis;
 use crate::trading::account::{Balance, Fill, OcoRequest, OrderRequest};
 use reqwest::Method;
+use rust_decimal::Decimal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,6 +132,8 @@ pub struct Reconciliation {
     /// Orders of those fills that were not open (filled or cancelled while
     /// nobody listened), as the exchange reports them now.
     pub closed_orders: Vec<OrderState>,
+    /// The account's `(maker, taker)` commission rates.
+    pub fees: Option<(Decimal, Decimal)>,
 }
 
 /// A signed Binance REST client (cheap to clone).
@@ -364,7 +367,6 @@ mod tests {
     use super::*;
     use crate::domain::Side;
     use crate::trading::order::OrderType;
-    use rust_decimal::Decimal;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

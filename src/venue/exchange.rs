@@ -200,6 +200,7 @@ impl Venue for ExchangeVenue {
                                     balances: r.balances,
                                     recent_fills: r.recent_trades,
                                     closed_orders: r.closed_orders.iter().map(order_of).collect(),
+                                    fees: r.fees,
                                 }));
                                 break;
                             }

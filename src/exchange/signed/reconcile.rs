@@ -42,6 +42,7 @@ impl SignedClient {
             balances: account.balances,
             recent_trades,
             closed_orders,
+            fees: Some((account.maker_rate, account.taker_rate)),
         })
     }
 
