@@ -122,7 +122,7 @@ async fn a_fill_the_stream_missed_is_recovered_against_its_order_once() {
         .expect("filled at the simulator");
     sim.faults().mute_user_data(false);
     // The stream ends and comes back: the engine reconciles.
-    assert_eq!(sim.faults().terminate_user_streams(), 1);
+    assert!(sim.faults().terminate_user_streams() >= 1);
     let v = wait_view(&e, "the fill recovered by reconcile", |v| {
         v.trading
             .as_ref()
