@@ -229,3 +229,36 @@ async fn paper_has_no_keys() {
     assert!(se.contains("paper mode has no API keys"), "{se}");
     assert_no_secret(&o, dir.path());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ed25519_key_is_checked_and_named() {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, _) = start().await;
+    let sk = ed25519_dalek::SigningKey::from_bytes(&[11u8; 32]);
+    sim.add_account("edCheckKey", SimKey::Ed25519(sk.verifying_key()), None);
+    let pem = dir.path().join("ed.pem");
+    std::fs::write(
+        &pem,
+        sk.to_pkcs8_pem(Default::default()).unwrap().as_bytes(),
+    )
+    .unwrap();
+    std::fs::set_permissions(&pem, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let keys = dir.path().join("keys.toml");
+    std::fs::write(
+        &keys,
+        format!(
+            "[testnet]\napi_key = \"edCheckKey\"\nprivate_key_path = \"{}\"\n",
+            pem.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&sim, dir.path(), &keys, &[]).await;
+    let (so, se) = out(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout: {so}\nstderr: {se}");
+    assert!(so.contains("keys:         Ed25519"), "{so}");
+    assert!(so.contains("OK: the testnet keys work"), "{so}");
+    sim.shutdown().await;
+}
