@@ -157,6 +157,9 @@ fn main() -> ExitCode {
             Some(Cmd::Indicators {
                 data, ind, json, ..
             }) => app::indicators::run(&data, ind.as_deref(), json),
+            Some(Cmd::Keys {
+                cmd: app::cli::KeysCmd::Check { mode },
+            }) => app::keys_cmd::check(&g, mode).await,
         }
     });
     // Background tasks (connections) must not keep the process alive.

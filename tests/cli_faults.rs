@@ -123,7 +123,7 @@ async fn duplicated_and_reordered_reports_change_nothing_twice() {
 async fn stream_terminated_mid_order() {
     let r = Rig::start("fault-stream").await;
     r.sim.faults().delay_responses(Duration::from_secs(2));
-    let mut child = r
+    let child = r
         .cmd(LIMIT)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -100,6 +100,18 @@ fn queries_cancels_and_lists() {
 fn account_and_trades() {
     let a = parse_account(&fixture("doc_rest_account.json")).unwrap();
     assert!(a.can_trade);
+    assert!(a.can_withdraw && a.can_deposit);
+    assert_eq!(
+        (a.account_type.as_str(), a.permissions.clone()),
+        ("SPOT", vec!["SPOT".to_string()])
+    );
+    // Newer responses: `permissions` empty, the sets in `permissionSets`.
+    let b = parse_account(
+        r#"{"canTrade":false,"permissions":[],"permissionSets":[["SPOT","TRD_GRP_004"],["SPOT"]],"balances":[]}"#,
+    )
+    .unwrap();
+    assert_eq!(b.permissions, ["SPOT", "TRD_GRP_004"]);
+    assert!(!b.can_trade && !b.can_withdraw);
     assert_eq!((a.maker_rate, a.taker_rate), (d("0.0015"), d("0.0015")));
     assert_eq!(a.balances.len(), 2);
     assert_eq!(

@@ -359,6 +359,31 @@ pub enum Cmd {
         #[arg(long)]
         default: bool,
     },
+    /// API keys: check that they work before trading with them.
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCmd,
+    },
+}
+
+/// `tradeterm keys ...`.
+#[derive(Subcommand, Debug)]
+pub enum KeysCmd {
+    /// Load the mode's keys as the TUI does (--keys FILE or <config dir>/keys.toml,
+    /// TRADETERM_<MODE>_API_KEY/_SECRET override), sync the clock, call the signed
+    /// account endpoint and print the key's permissions, commission rates and
+    /// non-zero balances. Exit 0 when the keys work, 1 otherwise. The secret is
+    /// never printed.
+    ///
+    /// paper has no keys (exit 1). sim without --rest-url starts the in-process
+    /// simulator as the TUI does and checks the pair it generates (a self-test of
+    /// the signing path, not of your keys); with --rest-url it checks
+    /// TRADETERM_SIM_API_KEY/_SECRET against that simulator.
+    Check {
+        /// testnet | demo | live | sim (default: the configured mode).
+        #[arg(long, value_enum, value_name = "MODE")]
+        mode: Option<ModeArg>,
+    },
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod book;
 pub mod cli;
 pub mod indicators;
+pub mod keys_cmd;
 pub mod print;
 pub mod run;
 pub mod sim_cmd;

@@ -156,7 +156,6 @@ pub fn trading_settings(
     tradeterm::engine::trading_setup::TradingSettings,
     Option<String>,
 ) {
-    use tradeterm::keys::{Credentials, Secret, Signer};
     let base = tradeterm::engine::trading_setup::TradingSettings::from_config(
         c,
         paths::data_dir(),
@@ -165,25 +164,8 @@ pub fn trading_settings(
     if g.paper || c.mode == Mode::Paper {
         return (base, None);
     }
-    if let Some((key, secret)) = sim.and_then(|s| s.generated_credentials()) {
-        let creds = Credentials {
-            api_key: Secret::new(key),
-            signer: Signer::Hmac(Secret::new(secret)),
-            origin: "the in-process simulator".into(),
-        };
-        return (base.with_exchange(c, creds), None);
-    }
-    let file = g
-        .keys
-        .clone()
-        .or_else(|| paths::config_dir().map(|d| d.join("keys.toml")))
-        .unwrap_or_else(|| PathBuf::from("keys.toml"));
-    let env: Vec<(String, String)> = std::env::vars()
-        .filter(|(k, _)| k.starts_with("TRADETERM_"))
-        .collect();
-    match tradeterm::keys::load(c.mode, &file, &env) {
+    match load_credentials(c, g, sim) {
         Ok(creds) => {
-            tradeterm::keys::harden_process();
             tracing::info!(mode = %c.mode, origin = %creds.origin, "API keys loaded");
             (base.with_exchange(c, creds), None)
         }
@@ -193,4 +175,35 @@ pub fn trading_settings(
             (b, Some(e.to_string()))
         }
     }
+}
+
+/// The API keys of `c`'s mode, found the one way the TUI and `keys check`
+/// share: the in-process simulator's generated pair, else the environment
+/// (`TRADETERM_<MODE>_API_KEY`/`_SECRET`), else the keys file (`--keys` or
+/// `<config dir>/keys.toml`, refused when group/other-readable). Hardens
+/// the process once keys are in memory.
+pub fn load_credentials(
+    c: &Config,
+    g: &GlobalOpts,
+    sim: Option<&sim::SimHandle>,
+) -> Result<tradeterm::keys::Credentials, tradeterm::keys::KeysError> {
+    use tradeterm::keys::{Credentials, Secret, Signer};
+    if let Some((key, secret)) = sim.and_then(|s| s.generated_credentials()) {
+        return Ok(Credentials {
+            api_key: Secret::new(key),
+            signer: Signer::Hmac(Secret::new(secret)),
+            origin: "the in-process simulator".into(),
+        });
+    }
+    let file = g
+        .keys
+        .clone()
+        .or_else(|| paths::config_dir().map(|d| d.join("keys.toml")))
+        .unwrap_or_else(|| PathBuf::from("keys.toml"));
+    let env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("TRADETERM_"))
+        .collect();
+    let creds = tradeterm::keys::load(c.mode, &file, &env)?;
+    tradeterm::keys::harden_process();
+    Ok(creds)
 }

@@ -430,7 +430,11 @@ impl Trading {
                         next_ms: now,
                     });
                 }
-                for o in r.open_orders {
+                // An exchange account's own rates replace the configured ones.
+                if let Some((maker, taker)) = r.fees {
+                    (self.maker_fee, self.taker_fee) = (maker, taker);
+                }
+                for o in r.open_orders.into_iter().chain(r.closed_orders) {
                     self.adopt(o, now);
                 }
                 for f in &r.recent_fills {

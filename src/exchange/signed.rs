@@ -17,6 +17,7 @@
 
 mod clock;
 mod orders;
+mod reconcile;
 
 pub use clock::ClockSync;
 pub use orders::{oco_params, order_params};
@@ -28,6 +29,7 @@ use super::wire_account::{self as wa, AccountInfo, OrderListResponse, OrderRespo
 use crate::domain::Millis;
 use crate::trading::account::{Balance, Fill, OcoRequest, OrderRequest};
 use reqwest::Method;
+use rust_decimal::Decimal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -118,13 +120,20 @@ pub enum OrderKey {
     Client(String),
 }
 
-/// Open orders, balances and recent fills, fetched after every (re)connect
-/// of the user stream before trading resumes.
+/// Open orders, balances, fee rates and recent fills, fetched after every
+/// (re)connect of the user stream before trading resumes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reconciliation {
     pub open_orders: Vec<OrderState>,
     pub balances: Vec<Balance>,
+    /// Newest fills of the symbols, each named with its order's client
+    /// order id where the order could be found (myTrades has only orderId).
     pub recent_trades: Vec<Fill>,
+    /// Orders of those fills that were not open (filled or cancelled while
+    /// nobody listened), as the exchange reports them now.
+    pub closed_orders: Vec<OrderState>,
+    /// The account's `(maker, taker)` commission rates.
+    pub fees: Option<(Decimal, Decimal)>,
 }
 
 /// A signed Binance REST client (cheap to clone).
@@ -351,25 +360,6 @@ impl SignedClient {
         let body = self.call(Method::GET, "/api/v3/myTrades", &p).await?;
         Self::decode(wa::parse_my_trades(&body))
     }
-
-    /// Open orders, balances and the newest fills of `symbols`.
-    pub async fn reconcile(&self, symbols: &[String]) -> Result<Reconciliation, SubmitError> {
-        let open_orders = self.open_orders(None).await?;
-        let open_orders = open_orders
-            .into_iter()
-            .filter(|o| symbols.is_empty() || symbols.contains(&o.symbol))
-            .collect();
-        let balances = self.account().await?.balances;
-        let mut recent_trades = Vec::new();
-        for s in symbols {
-            recent_trades.extend(self.my_trades(s, None, None).await?);
-        }
-        Ok(Reconciliation {
-            open_orders,
-            balances,
-            recent_trades,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -377,7 +367,6 @@ mod tests {
     use super::*;
     use crate::domain::Side;
     use crate::trading::order::OrderType;
-    use rust_decimal::Decimal;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -324,10 +324,17 @@ pub fn parse_order_list(text: &str) -> Result<OrderListResponse, WireError> {
     })
 }
 
-/// `GET /api/v3/account`, reduced to what trading needs.
+/// `GET /api/v3/account`, reduced to what trading and `keys check` need.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountInfo {
     pub can_trade: bool,
+    pub can_withdraw: bool,
+    pub can_deposit: bool,
+    /// "SPOT" for a spot account.
+    pub account_type: String,
+    /// `permissions` plus every entry of `permissionSets` (Binance moved
+    /// them there and now sends `permissions: []`), first seen first.
+    pub permissions: Vec<String>,
     pub update_time: Millis,
     pub maker_rate: Decimal,
     pub taker_rate: Decimal,
@@ -346,6 +353,16 @@ pub fn parse_account(text: &str) -> Result<AccountInfo, WireError> {
         #[serde(default)]
         can_trade: bool,
         #[serde(default)]
+        can_withdraw: bool,
+        #[serde(default)]
+        can_deposit: bool,
+        #[serde(default)]
+        account_type: String,
+        #[serde(default)]
+        permissions: Vec<String>,
+        #[serde(default)]
+        permission_sets: Vec<Vec<String>>,
+        #[serde(default)]
         update_time: Millis,
         #[serde(default)]
         commission_rates: Option<Rates>,
@@ -362,8 +379,22 @@ pub fn parse_account(text: &str) -> Result<AccountInfo, WireError> {
         Some(c) => (c.maker, c.taker),
         None => (bp(r.maker_commission), bp(r.taker_commission)),
     };
+    let mut permissions: Vec<String> = Vec::new();
+    for p in r
+        .permissions
+        .into_iter()
+        .chain(r.permission_sets.into_iter().flatten())
+    {
+        if !permissions.contains(&p) {
+            permissions.push(p);
+        }
+    }
     Ok(AccountInfo {
         can_trade: r.can_trade,
+        can_withdraw: r.can_withdraw,
+        can_deposit: r.can_deposit,
+        account_type: r.account_type,
+        permissions,
         update_time: r.update_time,
         maker_rate,
         taker_rate,

@@ -10,6 +10,7 @@ use crate::domain::{Millis, SymbolInfo, Trade};
 use crate::market::MarketState;
 use crate::risk::Approved;
 use crate::trading::order::Order;
+use rust_decimal::Decimal;
 
 /// Requests to a venue. New orders can only be built from risk-approved
 /// requests: an unchecked order does not type-check.
@@ -50,7 +51,14 @@ pub enum SubmitFailure {
 pub struct Reconciliation {
     pub open_orders: Vec<Order>,
     pub balances: Vec<Balance>,
+    /// Recent fills, named with their orders' client order ids.
     pub recent_fills: Vec<Fill>,
+    /// Orders of those fills that are no longer open (they finished while
+    /// no stream event reached us).
+    pub closed_orders: Vec<Order>,
+    /// The account's `(maker, taker)` fee rates, when the venue has its own
+    /// (an exchange account); `None` keeps the configured ones.
+    pub fees: Option<(Decimal, Decimal)>,
 }
 
 /// Everything a venue reports back.

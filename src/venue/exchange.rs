@@ -199,6 +199,8 @@ impl Venue for ExchangeVenue {
                                     open_orders: r.open_orders.iter().map(order_of).collect(),
                                     balances: r.balances,
                                     recent_fills: r.recent_trades,
+                                    closed_orders: r.closed_orders.iter().map(order_of).collect(),
+                                    fees: r.fees,
                                 }));
                                 break;
                             }

@@ -164,7 +164,7 @@ impl Venue for PaperAdapter {
                 let _ = self.tx.send(VenueEvent::Reconciled(Reconciliation {
                     open_orders: self.venue.open_orders(),
                     balances: self.venue.balances(),
-                    recent_fills: Vec::new(),
+                    ..Reconciliation::default()
                 }));
             }
         }

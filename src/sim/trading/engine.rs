@@ -67,6 +67,8 @@ pub struct Engine {
     pub(super) next_list_id: i64,
     pub(super) next_exec_id: i64,
     pub(super) next_cancel_id: u64,
+    /// Key flags and fee rates per account (default when absent).
+    profiles: HashMap<AccountId, AccountProfile>,
 }
 
 impl Engine {
@@ -86,6 +88,15 @@ impl Engine {
     pub fn open_account(&mut self, account: AccountId, balances: &[(String, Decimal)]) {
         self.ledger.open(account, balances);
         self.ledger.take_changed();
+    }
+
+    /// The account's key flags and fee rates.
+    pub fn profile(&self, account: AccountId) -> AccountProfile {
+        self.profiles.get(&account).cloned().unwrap_or_default()
+    }
+
+    pub fn set_profile(&mut self, account: AccountId, p: AccountProfile) {
+        self.profiles.insert(account, p);
     }
 
     pub fn ledger(&self) -> &Ledger {
@@ -362,8 +373,11 @@ impl Engine {
         order: &SimOrder,
         price: Decimal,
         qty: Decimal,
+        maker: bool,
     ) -> (Decimal, String) {
         let r = self.rules[&order.symbol].clone();
+        let p = self.profile(order.account);
+        let rate = if maker { p.maker_rate } else { p.taker_rate };
         let quote = price * qty;
         let acct = order.account;
         match order.side {
@@ -374,7 +388,7 @@ impl Engine {
                         self.ledger.spend_free(acct, &r.quote, quote);
                     }
                 }
-                let fee = ledger::fee(qty);
+                let fee = ledger::fee_at(qty, rate);
                 self.ledger.credit(acct, &r.base, qty - fee);
                 (fee, r.base)
             }
@@ -385,7 +399,7 @@ impl Engine {
                         self.ledger.spend_free(acct, &r.base, qty);
                     }
                 }
-                let fee = ledger::fee(quote);
+                let fee = ledger::fee_at(quote, rate);
                 self.ledger.credit(acct, &r.quote, quote - fee);
                 (fee, r.quote)
             }

@@ -29,6 +29,10 @@
 //!                               dies in that window never heard of its
 //!                               order); 0ms clears
 //! ```
+//!
+//! Runtime only: [`FaultControl::mute_user_data`] drops every user-data
+//! event while on (what a client misses while its stream is down, without
+//! the disconnect), so tests can prove reconciliation recovers it.
 
 use super::super::faults::{parse_duration, FaultControl};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
@@ -119,6 +123,7 @@ pub struct TradeFaults {
     skew_ms: AtomicI64,
     balance_lag_ms: AtomicU64,
     report_lag_ms: AtomicU64,
+    mute: AtomicBool,
     terminate: broadcast::Sender<()>,
 }
 
@@ -133,6 +138,7 @@ impl Default for TradeFaults {
             skew_ms: AtomicI64::new(0),
             balance_lag_ms: AtomicU64::new(0),
             report_lag_ms: AtomicU64::new(0),
+            mute: AtomicBool::new(false),
             terminate: broadcast::channel(16).0,
         }
     }
@@ -178,6 +184,11 @@ impl TradeFaults {
         Duration::from_millis(self.report_lag_ms.load(Ordering::SeqCst))
     }
 
+    /// User-data events are being dropped.
+    pub fn muted(&self) -> bool {
+        self.mute.load(Ordering::SeqCst)
+    }
+
     /// Fires when `stream-terminated` is applied.
     pub fn terminations(&self) -> broadcast::Receiver<()> {
         self.terminate.subscribe()
@@ -217,6 +228,11 @@ impl FaultControl {
     /// returns how many WS API connections were told.
     pub fn terminate_user_streams(&self) -> usize {
         self.trade().terminate.send(()).unwrap_or(0)
+    }
+
+    /// Drops every user-data event while `on` (runtime only).
+    pub fn mute_user_data(&self, on: bool) {
+        self.trade().mute.store(on, Ordering::SeqCst);
     }
 
     /// Server time = wall clock + `ms`.

@@ -218,8 +218,14 @@ pub fn my_trades(v: &[SimTrade]) -> String {
     }))
 }
 
-/// `GET /api/v3/account`.
-pub fn account(uid: AccountId, balances: &[(String, Decimal, Decimal)], now: i64) -> String {
+/// `GET /api/v3/account`: the flags, permissions and fee rates of the
+/// account's profile (basis points alongside the exact rates, as Binance).
+pub fn account(
+    uid: AccountId,
+    balances: &[(String, Decimal, Decimal)],
+    now: i64,
+    p: &AccountProfile,
+) -> String {
     let b = array(balances.iter().map(|(a, f, l)| {
         Obj::default()
             .s("asset", a)
@@ -227,25 +233,30 @@ pub fn account(uid: AccountId, balances: &[(String, Decimal, Decimal)], now: i64
             .d("locked", *l)
             .done()
     }));
+    let bp = |r: Decimal| (r * Decimal::from(10_000)).round();
+    let rates = Obj::default()
+        .d("maker", p.maker_rate)
+        .d("taker", p.taker_rate)
+        .d("buyer", Decimal::ZERO)
+        .d("seller", Decimal::ZERO)
+        .done();
+    let permissions = array(p.permissions.iter().map(|x| string(x)));
     Obj::default()
-        .raw("makerCommission", 10)
-        .raw("takerCommission", 10)
+        .raw("makerCommission", bp(p.maker_rate))
+        .raw("takerCommission", bp(p.taker_rate))
         .raw("buyerCommission", 0)
         .raw("sellerCommission", 0)
-        .raw(
-            "commissionRates",
-            r#"{"maker":"0.00100000","taker":"0.00100000","buyer":"0.00000000","seller":"0.00000000"}"#,
-        )
-        .raw("canTrade", true)
-        .raw("canWithdraw", false)
-        .raw("canDeposit", false)
+        .raw("commissionRates", rates)
+        .raw("canTrade", p.can_trade)
+        .raw("canWithdraw", p.can_withdraw)
+        .raw("canDeposit", p.can_deposit)
         .raw("brokered", false)
         .raw("requireSelfTradePrevention", false)
         .raw("preventSor", false)
         .raw("updateTime", now)
-        .s("accountType", "SPOT")
+        .s("accountType", &p.account_type)
         .raw("balances", b)
-        .raw("permissions", r#"["SPOT"]"#)
+        .raw("permissions", permissions)
         .raw("uid", uid)
         .done()
 }

@@ -1,9 +1,10 @@
 //! Balances: free and locked per asset and account, reservations ("locks")
 //! taken when an order is placed and released when it ends, and fees.
 //!
-//! Fees: 0.1% for makers and takers alike, charged in the asset received
+//! Fees: the account's maker or taker rate (by default 0.1% for both,
+//! Binance's standard without BNB discounts), charged in the asset received
 //! (base on a buy, quote on a sell), rounded half away from zero to 8
-//! decimals — Binance's default without BNB discounts.
+//! decimals.
 
 use super::types::AccountId;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -24,9 +25,14 @@ pub fn default_balances() -> Vec<(String, Decimal)> {
     ]
 }
 
-/// The fee on `received`.
+/// The fee on `received` at the default rate.
 pub fn fee(received: Decimal) -> Decimal {
-    (received * FEE_RATE).round_dp_with_strategy(8, RoundingStrategy::MidpointAwayFromZero)
+    fee_at(received, FEE_RATE)
+}
+
+/// The fee on `received` at `rate`.
+pub fn fee_at(received: Decimal, rate: Decimal) -> Decimal {
+    (received * rate).round_dp_with_strategy(8, RoundingStrategy::MidpointAwayFromZero)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -86,7 +86,7 @@ impl Engine {
         let Some(order) = self.orders.get(&id).cloned() else {
             return;
         };
-        let (commission, asset) = self.settle(&order, price, qty);
+        let (commission, asset) = self.settle(&order, price, qty, maker);
         self.next_trade_id += 1;
         let trade = SimTrade {
             account: order.account,

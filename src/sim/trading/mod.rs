@@ -34,7 +34,7 @@ pub(super) mod wsapi;
 
 pub use auth::SimKey;
 pub use engine::MarketView;
-pub use types::{AccountId, SimOrder, SimOrderList, SimTrade};
+pub use types::{AccountId, AccountProfile, SimOrder, SimOrderList, SimTrade};
 
 use super::clock::wall_ms;
 use super::driver::Shared;
@@ -258,6 +258,9 @@ impl Trading {
             return;
         }
         let tf = shared.faults.trade();
+        if tf.muted() {
+            return;
+        }
         let (reorder, dup, report_lag) = (tf.reorder(), tf.dup(), tf.report_lag());
         // With a report lag everything is late, balances at least as late.
         let lag = if report_lag.is_zero() {
@@ -303,6 +306,15 @@ impl Trading {
                 }
             }
         }
+    }
+
+    /// Sets what the account endpoint reports for `account` (flags,
+    /// permissions) and the fee rates the engine charges it.
+    pub fn set_profile(&self, account: AccountId, profile: types::AccountProfile) {
+        self.engine
+            .lock()
+            .expect("engine")
+            .set_profile(account, profile);
     }
 
     // --- ledger accessors (the truth for tests) ---

@@ -125,7 +125,12 @@ async fn route(req: &Request, raw_body: &str, p: Params, shared: &Shared, t: &Tr
                 .filter(|b| !omit || !(b.free + b.locked).is_zero())
                 .map(|b| (b.asset, b.free, b.locked))
                 .collect();
-            Ok(json::account(account, &b, server))
+            Ok(json::account(
+                account,
+                &b,
+                server,
+                &t.with_engine(|e| e.profile(account)),
+            ))
         }
         ("GET", "/api/v3/rateLimit/order") => {
             let (s10, d1) = t.order_counts(account, server);

@@ -57,6 +57,38 @@ impl SimOrder {
     }
 }
 
+/// What `GET /api/v3/account` says about an account's key and fees. The
+/// rates are also what the engine charges, so a client that shows them
+/// can be checked against its fills. Tests change them per account with
+/// [`super::Trading::set_profile`] (e.g. a key that may withdraw).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountProfile {
+    pub can_trade: bool,
+    pub can_withdraw: bool,
+    pub can_deposit: bool,
+    pub account_type: String,
+    pub permissions: Vec<String>,
+    /// Fee rates as fractions of the amount received (0.001 = 0.1%).
+    pub maker_rate: Decimal,
+    pub taker_rate: Decimal,
+}
+
+impl Default for AccountProfile {
+    /// A trading-only key on a standard account: Binance's 0.1% fees
+    /// without BNB discount.
+    fn default() -> Self {
+        AccountProfile {
+            can_trade: true,
+            can_withdraw: false,
+            can_deposit: true,
+            account_type: "SPOT".into(),
+            permissions: vec!["SPOT".into()],
+            maker_rate: super::ledger::FEE_RATE,
+            taker_rate: super::ledger::FEE_RATE,
+        }
+    }
+}
+
 /// One of our fills.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimTrade {
