@@ -100,8 +100,7 @@ async fn killed_after_a_fill_then_restarted() {
         .trading()
         .orders()
         .into_iter()
-        .filter(|o| o.account == r.account)
-        .last()
+        .rfind(|o| o.account == r.account)
         .unwrap();
     assert_eq!(filled.status, OrderStatus::Filled);
     // Restart: the fill the client never heard of is recovered once.
