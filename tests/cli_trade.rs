@@ -78,18 +78,65 @@ async fn orders_placed_listed_cancelled_and_balances_match_the_ledger() {
         .await;
     assert_eq!(v["status"], "EXPIRED", "{v}");
     r.assert_journal_equals_ledger();
+    // Stop orders rest untriggered: a stop-loss below, a take-profit above.
+    let v = r
+        .json(&[
+            "order",
+            "sell",
+            "BTCUSDT",
+            "0.001",
+            "--type",
+            "stop-loss-limit",
+            "--stop",
+            "60500",
+            "--limit",
+            "60400",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(
+        (v["status"].as_str(), v["stop_price"].as_str()),
+        (Some("NEW"), Some("60500")),
+        "{v}"
+    );
+    let v = r
+        .json(&[
+            "order",
+            "sell",
+            "BTCUSDT",
+            "0.001",
+            "--type",
+            "take-profit-limit",
+            "--stop",
+            "63000",
+            "--limit",
+            "63100",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(v["status"], "NEW", "{v}");
+    assert_eq!(v["type"], "TAKE_PROFIT_LIMIT", "{v}");
+    r.assert_journal_equals_ledger();
     // Cancel one by exchange id, then the rest with --all.
     let v = r.json(&["cancel", "BTCUSDT", &id, "--json"]).await;
     assert_eq!(v[0]["status"], "CANCELED", "{v}");
     let v = r
         .json(&["cancel", "BTCUSDT", "--all", "--yes", "--json"])
         .await;
-    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
-    assert_eq!(v[0]["status"], "CANCELED", "{v}");
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "CANCELED"),
+        "{v}"
+    );
     let open = r.json(&["orders", "--open", "--json"]).await;
     assert_eq!(open.as_array().unwrap().len(), 0);
     let all = r.json(&["orders", "--json"]).await;
-    assert_eq!(all.as_array().unwrap().len(), 5, "{all}");
+    assert_eq!(all.as_array().unwrap().len(), 7, "{all}");
     r.assert_journal_equals_ledger();
     // Balances equal the ledger's, and the position carries the fills.
     let b = r.json(&["balance", "--json"]).await;
