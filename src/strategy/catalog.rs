@@ -5,6 +5,9 @@
 use super::params::{ParamSpec, Params};
 use super::{dca, grid, scalping, swing, Strategy};
 
+/// Builds an instance for a symbol from checked params.
+pub type Builder = fn(&str, &Params) -> Result<Box<dyn Strategy>, String>;
+
 /// One entry of the catalog.
 #[derive(Clone, Copy, Debug)]
 pub struct StrategyInfo {
@@ -15,8 +18,7 @@ pub struct StrategyInfo {
     /// Cross-field rules (fast < slow, lower < upper, ...), on params
     /// already parsed and range-checked.
     pub check: fn(&Params) -> Result<(), String>,
-    /// Builds an instance for a symbol from checked params.
-    pub build: fn(&str, &Params) -> Result<Box<dyn Strategy>, String>,
+    pub build: Builder,
 }
 
 /// Every built-in strategy.

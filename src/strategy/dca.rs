@@ -21,47 +21,13 @@ pub const NAME: &str = "dca";
 pub const DESCRIPTION: &str =
     "Buys a fixed quote amount on a schedule, extra buys on dips, optional take-profit on the average entry";
 
+#[rustfmt::skip]
 pub const SPECS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "interval_ms",
-        kind: ParamKind::Int,
-        default: "86400000",
-        min: Some("60000"),
-        max: Some("2678400000"),
-        description: "time between scheduled buys (ms; 86400000 = 1 day)",
-    },
-    ParamSpec {
-        name: "quote_amount",
-        kind: ParamKind::Decimal,
-        default: "50",
-        min: Some("0.00000001"),
-        max: Some("1000000000"),
-        description: "quote spent per buy",
-    },
-    ParamSpec {
-        name: "dip_pct",
-        kind: ParamKind::Decimal,
-        default: "0",
-        min: Some("0"),
-        max: Some("90"),
-        description: "extra buy when the price is this % below the last buy (0 = off)",
-    },
-    ParamSpec {
-        name: "take_profit_pct",
-        kind: ParamKind::Decimal,
-        default: "0",
-        min: Some("0"),
-        max: Some("1000"),
-        description: "sell everything this % above the average entry (0 = off)",
-    },
-    ParamSpec {
-        name: "max_quote",
-        kind: ParamKind::Decimal,
-        default: "0",
-        min: Some("0"),
-        max: None,
-        description: "most quote spent per cycle (0 = no cap)",
-    },
+    ParamSpec { name: "interval_ms", kind: ParamKind::Int, default: "86400000", min: Some("60000"), max: Some("2678400000"), description: "time between scheduled buys (ms; 86400000 = 1 day)" },
+    ParamSpec { name: "quote_amount", kind: ParamKind::Decimal, default: "50", min: Some("0.00000001"), max: Some("1000000000"), description: "quote spent per buy" },
+    ParamSpec { name: "dip_pct", kind: ParamKind::Decimal, default: "0", min: Some("0"), max: Some("90"), description: "extra buy when the price is this % below the last buy (0 = off)" },
+    ParamSpec { name: "take_profit_pct", kind: ParamKind::Decimal, default: "0", min: Some("0"), max: Some("1000"), description: "sell everything this % above the average entry (0 = off)" },
+    ParamSpec { name: "max_quote", kind: ParamKind::Decimal, default: "0", min: Some("0"), max: None, description: "most quote spent per cycle (0 = no cap)" },
 ];
 
 #[derive(Clone, Debug, PartialEq)]

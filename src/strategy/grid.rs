@@ -39,71 +39,16 @@ pub const NAME: &str = "grid";
 pub const DESCRIPTION: &str =
     "Resting LIMIT buys and sells on a ladder of levels; each fill places the opposite order one level away";
 
+#[rustfmt::skip]
 pub const SPECS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "lower",
-        kind: ParamKind::Decimal,
-        default: "0",
-        min: Some("0"),
-        max: None,
-        description: "lowest level (0 with upper=0: auto_pct around the first price)",
-    },
-    ParamSpec {
-        name: "upper",
-        kind: ParamKind::Decimal,
-        default: "0",
-        min: Some("0"),
-        max: None,
-        description: "highest level; must exceed lower",
-    },
-    ParamSpec {
-        name: "levels",
-        kind: ParamKind::Int,
-        default: "10",
-        min: Some("2"),
-        max: Some("200"),
-        description: "number of price levels",
-    },
-    ParamSpec {
-        name: "spacing",
-        kind: ParamKind::Choice(&["arithmetic", "geometric"]),
-        default: "arithmetic",
-        min: None,
-        max: None,
-        description: "equal price steps or equal ratios",
-    },
-    ParamSpec {
-        name: "order_quote",
-        kind: ParamKind::Decimal,
-        default: "100",
-        min: Some("0.00000001"),
-        max: None,
-        description: "quote value of each order",
-    },
-    ParamSpec {
-        name: "initial_buy",
-        kind: ParamKind::Bool,
-        default: "true",
-        min: None,
-        max: None,
-        description: "buy base at start for the sells above the price",
-    },
-    ParamSpec {
-        name: "on_exit",
-        kind: ParamKind::Choice(&["keep", "stop"]),
-        default: "keep",
-        min: None,
-        max: None,
-        description: "when the price leaves the range: keep orders, or cancel all and stop",
-    },
-    ParamSpec {
-        name: "auto_pct",
-        kind: ParamKind::Decimal,
-        default: "10",
-        min: Some("0.1"),
-        max: Some("90"),
-        description: "auto range: % below and above the first price",
-    },
+    ParamSpec { name: "lower", kind: ParamKind::Decimal, default: "0", min: Some("0"), max: None, description: "lowest level (0 with upper=0: auto_pct around the first price)" },
+    ParamSpec { name: "upper", kind: ParamKind::Decimal, default: "0", min: Some("0"), max: None, description: "highest level; must exceed lower" },
+    ParamSpec { name: "levels", kind: ParamKind::Int, default: "10", min: Some("2"), max: Some("200"), description: "number of price levels" },
+    ParamSpec { name: "spacing", kind: ParamKind::Choice(&["arithmetic", "geometric"]), default: "arithmetic", min: None, max: None, description: "equal price steps or equal ratios" },
+    ParamSpec { name: "order_quote", kind: ParamKind::Decimal, default: "100", min: Some("0.00000001"), max: None, description: "quote value of each order" },
+    ParamSpec { name: "initial_buy", kind: ParamKind::Bool, default: "true", min: None, max: None, description: "buy base at start for the sells above the price" },
+    ParamSpec { name: "on_exit", kind: ParamKind::Choice(&["keep", "stop"]), default: "keep", min: None, max: None, description: "when the price leaves the range: keep orders, or cancel all and stop" },
+    ParamSpec { name: "auto_pct", kind: ParamKind::Decimal, default: "10", min: Some("0.1"), max: Some("90"), description: "auto range: % below and above the first price" },
 ];
 
 #[derive(Clone, Debug, PartialEq)]

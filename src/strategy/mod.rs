@@ -6,10 +6,10 @@
 //! balances, its own position and open orders), and answers with
 //! [`Intent`]s: place, cancel, cancel all. It never reads the wall clock,
 //! never touches the network and never knows which venue runs it, so the
-//! same code runs in a backtest, on paper, on the testnet
+//! same code runs in the backtest ([`backtest`]), on paper, on the testnet
 //! and live, and a replay of the same inputs gives the same intents.
 //!
-//! The caller (the engine, or a backtest driver) owns everything
+//! The caller (the engine, or [`backtest::Backtest`]) owns everything
 //! around it: it turns intents into orders with [`intent::to_request`]
 //! (rounded and checked by `trading::filters::validate`), gives them client
 //! order ids from its instance tag and the intent's key
@@ -25,6 +25,7 @@
 //! check and its builder. The TUI form, `--param k=v` and persistence all
 //! work from the catalog.
 
+pub mod backtest;
 pub mod catalog;
 pub mod dca;
 pub mod grid;

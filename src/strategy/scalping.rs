@@ -29,79 +29,17 @@ pub const NAME: &str = "scalping";
 pub const DESCRIPTION: &str =
     "Maker buys at the best bid on a tight, bid-heavy book; take-profit ticks above, tick stop and time stop";
 
+#[rustfmt::skip]
 pub const SPECS: &[ParamSpec] = &[
-    ParamSpec {
-        name: "spread_unit",
-        kind: ParamKind::Choice(&["ticks", "bps"]),
-        default: "ticks",
-        min: None,
-        max: None,
-        description: "unit of max_spread",
-    },
-    ParamSpec {
-        name: "max_spread",
-        kind: ParamKind::Decimal,
-        default: "2",
-        min: Some("0"),
-        max: Some("10000"),
-        description: "enter only when the spread is at most this",
-    },
-    ParamSpec {
-        name: "depth_levels",
-        kind: ParamKind::Int,
-        default: "5",
-        min: Some("1"),
-        max: Some("20"),
-        description: "book levels per side counted for the imbalance",
-    },
-    ParamSpec {
-        name: "min_imbalance",
-        kind: ParamKind::Float,
-        default: "0.6",
-        min: Some("0"),
-        max: Some("1"),
-        description: "enter only when bids hold at least this share of the top levels' size",
-    },
-    ParamSpec {
-        name: "order_quote",
-        kind: ParamKind::Decimal,
-        default: "100",
-        min: Some("0.00000001"),
-        max: None,
-        description: "quote value of each entry",
-    },
-    ParamSpec {
-        name: "tp_ticks",
-        kind: ParamKind::Int,
-        default: "5",
-        min: Some("1"),
-        max: Some("100000"),
-        description: "take-profit this many ticks above the entry",
-    },
-    ParamSpec {
-        name: "sl_ticks",
-        kind: ParamKind::Int,
-        default: "10",
-        min: Some("1"),
-        max: Some("100000"),
-        description: "sell at market when the bid is this many ticks below the entry",
-    },
-    ParamSpec {
-        name: "max_hold_ms",
-        kind: ParamKind::Int,
-        default: "60000",
-        min: Some("0"),
-        max: Some("86400000"),
-        description: "sell at market after holding this long (0 = off)",
-    },
-    ParamSpec {
-        name: "requote_ms",
-        kind: ParamKind::Int,
-        default: "2000",
-        min: Some("100"),
-        max: Some("3600000"),
-        description: "cancel and re-quote an entry older than this",
-    },
+    ParamSpec { name: "spread_unit", kind: ParamKind::Choice(&["ticks", "bps"]), default: "ticks", min: None, max: None, description: "unit of max_spread" },
+    ParamSpec { name: "max_spread", kind: ParamKind::Decimal, default: "2", min: Some("0"), max: Some("10000"), description: "enter only when the spread is at most this" },
+    ParamSpec { name: "depth_levels", kind: ParamKind::Int, default: "5", min: Some("1"), max: Some("20"), description: "book levels per side counted for the imbalance" },
+    ParamSpec { name: "min_imbalance", kind: ParamKind::Float, default: "0.6", min: Some("0"), max: Some("1"), description: "enter only when bids hold at least this share of the top levels' size" },
+    ParamSpec { name: "order_quote", kind: ParamKind::Decimal, default: "100", min: Some("0.00000001"), max: None, description: "quote value of each entry" },
+    ParamSpec { name: "tp_ticks", kind: ParamKind::Int, default: "5", min: Some("1"), max: Some("100000"), description: "take-profit this many ticks above the entry" },
+    ParamSpec { name: "sl_ticks", kind: ParamKind::Int, default: "10", min: Some("1"), max: Some("100000"), description: "sell at market when the bid is this many ticks below the entry" },
+    ParamSpec { name: "max_hold_ms", kind: ParamKind::Int, default: "60000", min: Some("0"), max: Some("86400000"), description: "sell at market after holding this long (0 = off)" },
+    ParamSpec { name: "requote_ms", kind: ParamKind::Int, default: "2000", min: Some("100"), max: Some("3600000"), description: "cancel and re-quote an entry older than this" },
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -158,6 +96,10 @@ pub struct Scalping {
     symbol: String,
     bid: Option<Decimal>,
     ask: Option<Decimal>,
+    /// The depth book's best ask: a ticker bid at or above it means the two
+    /// feeds disagree for a moment (the ticker is faster), and a maker buy
+    /// there could be refused as taking.
+    depth_ask: Option<Decimal>,
     imbalance: Option<f64>,
     live: bool,
     entry: Option<Out>,
@@ -181,6 +123,7 @@ impl Scalping {
             symbol: symbol.into(),
             bid: None,
             ask: None,
+            depth_ask: None,
             imbalance: None,
             live: false,
             entry: None,
@@ -247,8 +190,15 @@ impl Scalping {
             if self.entry.is_some() {
                 return out;
             }
-            let stop = pos.avg_entry - tick * Decimal::from(self.cfg.sl_ticks);
-            let target = pos.avg_entry + tick * Decimal::from(self.cfg.tp_ticks);
+            let f = ctx.filters;
+            let stop = f.round_price(
+                pos.avg_entry - tick * Decimal::from(self.cfg.sl_ticks),
+                Side::Buy,
+            );
+            let target = f.round_price(
+                pos.avg_entry + tick * Decimal::from(self.cfg.tp_ticks),
+                Side::Sell,
+            );
             if self.exit_reason.is_none() {
                 self.exit_reason = if bid <= stop {
                     Some(format!(
@@ -349,6 +299,10 @@ impl Scalping {
             self.signal = why;
             return Vec::new();
         }
+        if self.depth_ask.is_some_and(|a| a <= bid) {
+            self.signal = "WAIT: ticker and depth disagree".into();
+            return Vec::new();
+        }
         let Some(imb) = self.imbalance else {
             return Vec::new();
         };
@@ -430,6 +384,7 @@ impl Strategy for Scalping {
                     self.bid = Some(b.0);
                     self.ask = Some(a.0);
                 }
+                self.depth_ask = asks.first().map(|a| a.0);
             }
             MarketEvent::Timer => {}
             _ => return Vec::new(),
