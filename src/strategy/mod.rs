@@ -29,6 +29,7 @@ pub mod backtest;
 pub mod catalog;
 pub mod dca;
 pub mod grid;
+pub mod instance;
 pub mod intent;
 pub mod params;
 pub mod scalping;
@@ -39,6 +40,7 @@ mod util;
 mod testkit;
 
 pub use catalog::{build, find, StrategyInfo, CATALOG};
+pub use instance::{Env, Instance};
 pub use intent::{Intent, Place};
 pub use params::{ParamKind, ParamSpec, ParamValue, Params};
 

@@ -13,10 +13,14 @@
 //!    `on_depth` sees it, so queues at prices no longer in the book clear;
 //! 2. one public trade prints at `p` for a quarter of the kline's volume,
 //!    the aggressor being the side the price moved to (a sell on the way
-//!    down). Resting orders fill as the paper venue rules: a buy when the
-//!    price trades below it, a sell when above it, or at its price once the
-//!    volume ahead of it in the queue has traded. Zero-volume klines (an
-//!    exchange halt) print no trades;
+//!    down). Resting orders fill as the paper venue rules (at their own
+//!    price, as makers, up to the trade's quantity): a buy when the price
+//!    trades below it, a sell above it, or at its price once the volume
+//!    queued ahead of it has traded. The synthetic book never holds volume
+//!    at a moment's own price, so in practice an order away from the touch
+//!    has no queue ahead and fills when the path *reaches* its price (one
+//!    tick optimistic against a real queue). Zero-volume klines (an
+//!    exchange halt) print no trades and fill nothing;
 //! 3. the strategy sees the trade, the book ticker and the top of the book
 //!    (LIVE), then the forming kline so far (`KlineOpen`, with the close
 //!    at `p`) or, at the last moment, `KlineClosed`.

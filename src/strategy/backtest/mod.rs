@@ -4,33 +4,35 @@
 //! ([`klines`]) or by a recorded market-data capture ([`capture`]).
 //!
 //! The driver does what the engine will do for a running instance, minus
-//! risk and the journal: it builds the strategy's [`Ctx`] from the venue's
-//! balances and the strategy's own fills and orders; turns each intent into
-//! an order request through [`intent::to_request`] (so filters round and
-//! refuse exactly as live); gives client order ids from its tag, the key
-//! and a counter; and reports every fill and order change back under the
-//! strategy's key, carrying out the intents those produce in turn. Time is
-//! the data's event time. No clock, no I/O, ordered maps only: the same
-//! inputs give the same orders and fills.
+//! risk and the journal, with the same [`Instance`] bookkeeping: the
+//! strategy's context from the venue's balances and its own fills and
+//! orders; each `Place` turned into an order request by
+//! [`Instance::prepare`] (the shared conversion: filters round and refuse
+//! exactly as live); client order ids from the tag, the key and a counter;
+//! every fill and order change reported back under the strategy's key,
+//! and the intents those produce carried out in turn. Time is the data's
+//! event time. No clock, no I/O, ordered maps only: the same inputs give
+//! the same orders and fills.
 
 pub mod capture;
 pub mod klines;
 mod report;
+#[cfg(test)]
+mod tests;
 
 pub use report::{Refusal, Report};
 
-use super::intent::{self, Intent};
-use super::{Ctx, MarketEvent, OwnOrder, OwnPosition, Strategy};
+use super::instance::{Env, Instance};
+use super::intent::{Intent, Place};
+use super::{MarketEvent, Strategy};
 use crate::domain::{Millis, Trade};
 use crate::market::book::OrderBook;
 use crate::market::book_sync::BookSync;
-use crate::portfolio::{no_rates, Pair, Portfolio};
-use crate::trading::account::{AccountEvent, Balance, ExecutionReport, Fill};
+use crate::trading::account::{AccountEvent, Balance, Fill};
 use crate::trading::filters::SymbolFilters;
-use crate::trading::order::{Order, Report as OrderReport};
 use crate::venue::paper::{PaperSettings, PaperSymbol, PaperVenue};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Most intents one event may lead to (a strategy that answers every
 /// order update with a new order would otherwise never return).
@@ -67,24 +69,27 @@ impl Books {
     }
 }
 
+/// The strategy's view of the account now.
+fn env_of<'a>(s: &'a Setup, venue: &PaperVenue, now: Millis) -> Env<'a> {
+    Env {
+        now_ms: now,
+        filters: &s.filters,
+        base_free: venue.funds(&s.base).free,
+        quote_free: venue.funds(&s.quote).free,
+    }
+}
+
 /// One backtest run. Feed it with [`klines::run`] or [`capture::run`] (or
 /// event by event), then read [`Backtest::report`].
 pub struct Backtest {
     setup: Setup,
-    strategy: Box<dyn Strategy>,
+    inst: Instance,
     venue: PaperVenue,
     books: Books,
-    portfolio: Portfolio,
     now: Millis,
-    seq: u64,
-    /// Client order id to key, for every order placed.
-    keys: BTreeMap<String, String>,
-    /// Every order by client order id, and the placement order.
-    orders: BTreeMap<String, Order>,
-    placed: Vec<String>,
     fills: Vec<Fill>,
     refusals: Vec<Refusal>,
-    /// Lowest free balances seen (base, quote), checked after each call.
+    /// Lowest free balances seen (base, quote), checked after each event.
     lowest: (Decimal, Decimal),
     events: u64,
     /// Ids of the synthetic books and trades (kline model).
@@ -113,23 +118,23 @@ impl Backtest {
             &setup.quote,
             setup.filters.clone(),
         ));
-        let mut portfolio = Portfolio::new();
-        portfolio.set_pair(&setup.symbol, Pair::new(&setup.base, &setup.quote));
         // What a base-asset fee leaves below the lot step cannot be sold:
         // at or below one step the position is flat (its round trip closes).
-        portfolio.set_dust(&setup.symbol, setup.filters.step_size);
+        let inst = Instance::new(
+            &setup.tag,
+            &setup.symbol,
+            &setup.base,
+            &setup.quote,
+            setup.filters.step_size,
+            strategy,
+        );
         Backtest {
             lowest: (setup.base_balance, setup.quote_balance),
             setup,
-            strategy,
+            inst,
             venue,
             books: Books::Synthetic(OrderBook::new()),
-            portfolio,
             now: 0,
-            seq: 0,
-            keys: BTreeMap::new(),
-            orders: BTreeMap::new(),
-            placed: Vec::new(),
             fills: Vec::new(),
             refusals: Vec::new(),
             events: 0,
@@ -146,8 +151,8 @@ impl Backtest {
         &self.venue
     }
 
-    pub fn strategy(&self) -> &dyn Strategy {
-        self.strategy.as_ref()
+    pub fn instance(&self) -> &Instance {
+        &self.inst
     }
 
     pub fn now(&self) -> Millis {
@@ -189,52 +194,9 @@ impl Backtest {
     /// Shows the strategy a market event and carries out its intents.
     pub fn market(&mut self, ev: &MarketEvent) {
         self.events += 1;
-        let out = self.call(|s, ctx| s.on_market(ev, ctx));
+        let env = env_of(&self.setup, &self.venue, self.now);
+        let out = self.inst.on_market(ev, &env);
         self.execute(out);
-    }
-
-    fn own_orders(&self) -> Vec<OwnOrder> {
-        self.placed
-            .iter()
-            .filter_map(|cid| self.orders.get(cid))
-            .filter(|o| !o.status.is_terminal())
-            .map(|o| OwnOrder {
-                key: self
-                    .keys
-                    .get(&o.client_order_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                order: o.clone(),
-            })
-            .collect()
-    }
-
-    fn position(&self) -> OwnPosition {
-        self.portfolio
-            .position(&self.setup.symbol)
-            .map(|p| OwnPosition {
-                qty: p.qty,
-                avg_entry: p.avg_entry,
-            })
-            .unwrap_or_default()
-    }
-
-    /// Calls the strategy with a fresh context.
-    fn call(&mut self, f: impl FnOnce(&mut dyn Strategy, &Ctx) -> Vec<Intent>) -> Vec<Intent> {
-        let open = self.own_orders();
-        let s = &self.setup;
-        let ctx = Ctx {
-            now_ms: self.now,
-            symbol: &s.symbol,
-            base_asset: &s.base,
-            quote_asset: &s.quote,
-            filters: &s.filters,
-            base_free: self.venue.funds(&s.base).free,
-            quote_free: self.venue.funds(&s.quote).free,
-            position: self.position(),
-            open_orders: &open,
-        };
-        f(self.strategy.as_mut(), &ctx)
     }
 
     /// Carries out intents, and the intents their results produce, in order.
@@ -244,15 +206,18 @@ impl Backtest {
         while let Some(i) = queue.pop_front() {
             done += 1;
             if done > MAX_INTENTS_PER_EVENT {
-                self.refuse("*", format!("more than {MAX_INTENTS_PER_EVENT} intents for one event; the rest were dropped"));
+                self.refusals.push(Refusal {
+                    time: self.now,
+                    key: "*".into(),
+                    reason: format!("more than {MAX_INTENTS_PER_EVENT} intents for one event; the rest were dropped"),
+                });
                 break;
             }
-            let more = match i {
-                Intent::Place(p) => self.place(&p),
-                Intent::Cancel { key } => self.cancel(&key),
-                Intent::CancelAll => {
-                    let keys: Vec<String> = self.own_orders().into_iter().map(|o| o.key).collect();
-                    keys.iter().flat_map(|k| self.cancel(k)).collect()
+            let more = match &i {
+                Intent::Place(p) => self.place(p),
+                _ => {
+                    let ids = self.inst.cancel_ids(&i);
+                    ids.iter().flat_map(|cid| self.cancel(cid)).collect()
                 }
             };
             queue.extend(more);
@@ -262,104 +227,65 @@ impl Backtest {
         self.lowest.1 = self.lowest.1.min(self.venue.funds(&s.quote).free);
     }
 
-    fn refuse(&mut self, key: &str, reason: String) -> Vec<Intent> {
-        self.refusals.push(Refusal {
-            time: self.now,
-            key: key.to_string(),
-            reason: reason.clone(),
-        });
-        self.call(|s, ctx| s.on_refused(key, &reason, ctx))
-    }
-
-    fn place(&mut self, p: &intent::Place) -> Vec<Intent> {
-        self.seq += 1;
-        let cid = intent::client_order_id(&self.setup.tag, &p.key, self.seq);
-        let book = self.books.book();
+    fn place(&mut self, p: &Place) -> Vec<Intent> {
         let reference = self
             .venue
             .last_price(&self.setup.symbol)
-            .or_else(|| book.mid().map(|m| m.to_decimal()));
-        let open = self.own_orders().len() as u32;
-        let s = &self.setup;
-        let req = match intent::to_request(
-            &s.symbol,
-            p,
-            &s.filters,
-            reference,
-            open,
-            cid.clone(),
-            &s.tag,
-        ) {
+            .or_else(|| self.books.book().mid().map(|m| m.to_decimal()));
+        let open = self.venue.open_orders().len() as u32;
+        let env = env_of(&self.setup, &self.venue, self.now);
+        let req = match self.inst.prepare(p, &env, reference, open) {
             Ok(r) => r,
-            Err(e) => return self.refuse(&p.key, e.to_string()),
+            Err(e) => {
+                let why = e.to_string();
+                let out = self.inst.refused(&p.key, &why, &env);
+                self.refusal(&p.key, why);
+                return out;
+            }
         };
         match self.venue.place(&req, self.books.book(), self.now) {
-            Ok(events) => {
-                self.keys.insert(cid.clone(), p.key.clone());
-                self.orders
-                    .insert(cid.clone(), Order::intent(&req, self.now));
-                self.placed.push(cid);
-                self.account(events)
-            }
-            Err(e) => self.refuse(&p.key, e.to_string()),
-        }
-    }
-
-    fn cancel(&mut self, key: &str) -> Vec<Intent> {
-        let cid = self
-            .own_orders()
-            .into_iter()
-            .find(|o| o.key == key)
-            .map(|o| o.order.client_order_id);
-        let Some(cid) = cid else { return Vec::new() };
-        match self.venue.cancel(&self.setup.symbol, &cid, self.now) {
             Ok(events) => self.account(events),
-            Err(e) => self.refuse(key, e.to_string()),
+            Err(e) => {
+                let why = e.to_string();
+                let env = env_of(&self.setup, &self.venue, self.now);
+                let out = self.inst.submit_failed(&req.client_order_id, &why, &env);
+                self.refusal(&p.key, why);
+                out
+            }
         }
     }
 
-    /// Folds the venue's reports into the orders and the position, and
-    /// tells the strategy: each fill, then the order's new state.
+    fn refusal(&mut self, key: &str, reason: String) {
+        self.refusals.push(Refusal {
+            time: self.now,
+            key: key.to_string(),
+            reason,
+        });
+    }
+
+    fn cancel(&mut self, cid: &str) -> Vec<Intent> {
+        match self.venue.cancel(&self.setup.symbol, cid, self.now) {
+            Ok(events) => self.account(events),
+            Err(e) => {
+                let key = self.inst.key_of(cid).unwrap_or_default().to_string();
+                self.refusal(&key, e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    /// Folds the venue's reports into the instance, which tells the
+    /// strategy; collects the fills.
     fn account(&mut self, events: Vec<AccountEvent>) -> Vec<Intent> {
         let mut out = Vec::new();
         for ev in events {
             let AccountEvent::Execution(r) = ev else {
                 continue;
             };
-            out.extend(self.execution(&r));
-        }
-        out
-    }
-
-    fn execution(&mut self, r: &ExecutionReport) -> Vec<Intent> {
-        let cid = r
-            .orig_client_order_id
-            .clone()
-            .unwrap_or_else(|| r.client_order_id.clone());
-        let Some(key) = self.keys.get(&cid).cloned() else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let fill = r.fill();
-        if let Some(f) = &fill {
-            if self.portfolio.apply_fill(f, &no_rates).is_some() {
-                self.fills.push(f.clone());
-                out.extend(self.call(|s, ctx| s.on_fill(&key, f, ctx)));
-            }
-        }
-        let changed = match self.orders.get_mut(&cid) {
-            Some(o) => o.apply(&OrderReport {
-                status: r.status,
-                exchange_id: Some(r.order_id),
-                executed_qty: r.cum_qty,
-                cum_quote: r.cum_quote,
-                time_ms: r.transact_time,
-            }),
-            None => false,
-        };
-        if changed {
-            if let Some(o) = self.orders.get(&cid).cloned() {
-                out.extend(self.call(|s, ctx| s.on_order(&key, &o, ctx)));
+            let env = env_of(&self.setup, &self.venue, self.now);
+            if let Some((fill, intents)) = self.inst.on_execution(&r, &env) {
+                self.fills.extend(fill);
+                out.extend(intents);
             }
         }
         out

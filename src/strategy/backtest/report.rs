@@ -54,19 +54,14 @@ pub struct Report {
 impl Report {
     pub(super) fn build(b: &Backtest) -> Report {
         let s = &b.setup;
-        let pos = b.portfolio.position(&s.symbol);
+        let pos = b.inst.portfolio().position(&s.symbol);
         let last_price = b.venue.last_price(&s.symbol).unwrap_or_default();
         let (fb, fq) = (b.venue.funds(&s.base), b.venue.funds(&s.quote));
         let equity = |base: Decimal, quote: Decimal| quote + base * last_price;
         Report {
-            strategy: b.strategy.name().to_string(),
+            strategy: b.inst.strategy().name().to_string(),
             symbol: s.symbol.clone(),
-            orders: b
-                .placed
-                .iter()
-                .filter_map(|c| b.orders.get(c))
-                .cloned()
-                .collect(),
+            orders: b.inst.orders().cloned().collect(),
             fills: b.fills.clone(),
             refusals: b.refusals.clone(),
             events: b.events,
@@ -76,13 +71,13 @@ impl Report {
             final_quote: fq,
             lowest_free: b.lowest,
             last_price,
-            position: b.position(),
+            position: b.inst.position(),
             realized_pnl: pos.map(|p| p.realized_pnl()).unwrap_or_default(),
             fees_quote: pos.map(|p| p.fees_quote).unwrap_or_default(),
-            round_trips: b.portfolio.round_trips().to_vec(),
+            round_trips: b.inst.portfolio().round_trips().to_vec(),
             equity_start: equity(s.base_balance, s.quote_balance),
             equity_end: equity(fb.free + fb.locked, fq.free + fq.locked),
-            state: b.strategy.state(),
+            state: b.inst.state(),
         }
     }
 
