@@ -258,6 +258,16 @@ impl Instance {
         }
     }
 
+    /// A fill of one of this instance's orders learnt outside an execution
+    /// report (an order response's fills, a reconcile): folded into the
+    /// position and told to the strategy once per trade id. `None` when
+    /// the order is not this instance's or the fill was already counted.
+    pub fn on_fill(&mut self, f: &Fill, env: &Env) -> Option<Vec<Intent>> {
+        let key = self.keys.get(&f.client_order_id)?.clone();
+        self.portfolio.apply_fill(f, &no_rates)?;
+        Some(self.call(env, |s, ctx| s.on_fill(&key, f, ctx)))
+    }
+
     /// A venue report about one of this instance's orders (`None` if it is
     /// not one): folds the fill into the position (once per trade id) and
     /// the order's state, then tells the strategy — the fill first, then
@@ -276,12 +286,10 @@ impl Instance {
         let key = self.keys.get(cid)?.clone();
         let cid = cid.clone();
         let mut out = Vec::new();
-        let fill = r
-            .fill()
-            .filter(|f| self.portfolio.apply_fill(f, &no_rates).is_some());
-        if let Some(f) = &fill {
-            out.extend(self.call(env, |s, ctx| s.on_fill(&key, f, ctx)));
-        }
+        let fill = r.fill().and_then(|f| {
+            out.extend(self.on_fill(&f, env)?);
+            Some(f)
+        });
         let report = Report {
             status: r.status,
             exchange_id: Some(r.order_id),

@@ -10,11 +10,13 @@
 //! and live, and a replay of the same inputs gives the same intents.
 //!
 //! The caller (the engine, or [`backtest::Backtest`]) owns everything
-//! around it: it turns intents into orders with [`intent::to_request`]
-//! (rounded and checked by `trading::filters::validate`), gives them client
-//! order ids from its instance tag and the intent's key
-//! ([`intent::client_order_id`]), passes them through risk and the venue,
-//! and reports fills and order changes back under the strategy's keys.
+//! around it, with an [`Instance`] per running strategy doing the shared
+//! bookkeeping: intents become order requests through
+//! [`intent::to_request`] (rounded and checked by
+//! `trading::filters::validate`) with client order ids from the instance
+//! tag and the intent's key ([`intent::client_order_id`]); the caller
+//! passes them through risk and the venue, and the instance reports fills
+//! and order changes back to the strategy under its keys.
 //!
 //! Money is `Decimal` everywhere in this interface; `f64` stays inside the
 //! indicators.
@@ -191,4 +193,37 @@ pub trait Strategy: Send {
 
     /// Live state for display.
     fn state(&self) -> StrategyState;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategies_are_object_safe_and_send() {
+        fn send<T: Send>(_: &T) {}
+        let p = Params::defaults(swing::SPECS).unwrap();
+        let s: Box<dyn Strategy> = swing::build("BTCUSDT", &p).unwrap();
+        send(&s);
+        let moved = std::thread::spawn(move || s.name()).join().unwrap();
+        assert_eq!(moved, "swing");
+    }
+
+    #[test]
+    fn event_prices() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let t = MarketEvent::BookTicker {
+            bid: d("10"),
+            bid_qty: d("1"),
+            ask: d("11"),
+            ask_qty: d("1"),
+        };
+        assert_eq!(t.price(), Some(d("10.5")));
+        let empty = MarketEvent::Depth {
+            bids: vec![],
+            asks: vec![],
+            live: false,
+        };
+        assert_eq!((empty.price(), MarketEvent::Timer.price()), (None, None));
+    }
 }

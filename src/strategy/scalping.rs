@@ -179,101 +179,116 @@ impl Scalping {
         let (Some(bid), Some(ask)) = (self.bid, self.ask) else {
             return Vec::new();
         };
-        let tick = ctx.filters.tick_size;
         let pos = ctx.position;
         if self.selling.is_some() || ctx.now_ms < self.quiet_until {
             return Vec::new();
         }
         if let Some(qty) = sellable(ctx, pos.qty, bid) {
-            let since = *self.held_since.get_or_insert(ctx.now_ms);
-            let mut out = Self::cancel(&mut self.entry);
-            if self.entry.is_some() {
-                return out;
-            }
-            let f = ctx.filters;
-            let stop = f.round_price(
-                pos.avg_entry - tick * Decimal::from(self.cfg.sl_ticks),
-                Side::Buy,
-            );
-            let target = f.round_price(
-                pos.avg_entry + tick * Decimal::from(self.cfg.tp_ticks),
-                Side::Sell,
-            );
-            if self.exit_reason.is_none() {
-                self.exit_reason = if bid <= stop {
-                    Some(format!(
-                        "stop: bid {} <= {} ({} ticks below the entry)",
-                        px(bid),
-                        px(stop),
-                        self.cfg.sl_ticks
-                    ))
-                } else if self.cfg.max_hold_ms > 0 && ctx.now_ms - since >= self.cfg.max_hold_ms {
-                    Some(format!(
-                        "held {} s, the limit is {} s",
-                        (ctx.now_ms - since) / 1000,
-                        self.cfg.max_hold_ms / 1000
-                    ))
-                } else if self.tp.is_none() && target <= bid {
-                    Some(format!(
-                        "target {} already below the bid {}",
-                        px(target),
-                        px(bid)
-                    ))
-                } else {
-                    None
-                };
-            }
-            if self.exit_reason.is_some() {
-                out.extend(Self::cancel(&mut self.tp));
-                if self.tp.is_none() {
-                    let why = self.exit_reason.clone().unwrap_or_default();
-                    let key = self.key("x");
-                    self.selling = Some(key.clone());
-                    self.last
-                        .set(ctx.now_ms, format!("SELL {} at market: {why}", px(qty)));
-                    out.push(Intent::market(&key, Side::Sell, qty, why));
-                }
-                self.signal = "EXITING".into();
-                return out;
-            }
-            if self.tp.is_none() {
-                if let Some(q) = limit_qty(ctx, pos.qty, target) {
-                    let key = self.key("tp");
-                    let why = format!(
-                        "take-profit {} ticks above the entry {}",
-                        self.cfg.tp_ticks,
-                        px(pos.avg_entry)
-                    );
-                    self.last
-                        .set(ctx.now_ms, format!("SELL {q} @ {}: {why}", px(target)));
-                    self.tp = Some(Out {
-                        key: key.clone(),
-                        price: target,
-                        placed_ms: ctx.now_ms,
-                        cancelling: false,
-                    });
-                    out.push(Intent::limit(
-                        &key,
-                        OrderType::LimitMaker,
-                        Side::Sell,
-                        target,
-                        q,
-                        why,
-                    ));
-                }
-            }
-            self.signal = format!(
-                "LONG {} @ {}, target {}, stop {}",
-                px(pos.qty),
-                px(pos.avg_entry),
-                px(target),
-                px(stop)
-            );
-            return out;
+            return self.manage_position(ctx, qty, bid);
         }
         // Flat.
         self.held_since = None;
         self.exit_reason = None;
+        if self.entry.is_some() {
+            return self.check_entry(ctx, bid);
+        }
+        self.try_entry(ctx, bid, ask)
+    }
+
+    /// In position: cancel the rest of the entry, then exit on the stops or
+    /// keep the take-profit out.
+    fn manage_position(&mut self, ctx: &Ctx, qty: Decimal, bid: Decimal) -> Vec<Intent> {
+        let (pos, tick) = (ctx.position, ctx.filters.tick_size);
+        let since = *self.held_since.get_or_insert(ctx.now_ms);
+        let mut out = Self::cancel(&mut self.entry);
+        if self.entry.is_some() {
+            return out;
+        }
+        let f = ctx.filters;
+        let stop = f.round_price(
+            pos.avg_entry - tick * Decimal::from(self.cfg.sl_ticks),
+            Side::Buy,
+        );
+        let target = f.round_price(
+            pos.avg_entry + tick * Decimal::from(self.cfg.tp_ticks),
+            Side::Sell,
+        );
+        if self.exit_reason.is_none() {
+            self.exit_reason = if bid <= stop {
+                Some(format!(
+                    "stop: bid {} <= {} ({} ticks below the entry)",
+                    px(bid),
+                    px(stop),
+                    self.cfg.sl_ticks
+                ))
+            } else if self.cfg.max_hold_ms > 0 && ctx.now_ms - since >= self.cfg.max_hold_ms {
+                Some(format!(
+                    "held {} s, the limit is {} s",
+                    (ctx.now_ms - since) / 1000,
+                    self.cfg.max_hold_ms / 1000
+                ))
+            } else if self.tp.is_none() && target <= bid {
+                Some(format!(
+                    "target {} already below the bid {}",
+                    px(target),
+                    px(bid)
+                ))
+            } else {
+                None
+            };
+        }
+        if self.exit_reason.is_some() {
+            out.extend(Self::cancel(&mut self.tp));
+            if self.tp.is_none() {
+                let why = self.exit_reason.clone().unwrap_or_default();
+                let key = self.key("x");
+                self.selling = Some(key.clone());
+                self.last
+                    .set(ctx.now_ms, format!("SELL {} at market: {why}", px(qty)));
+                out.push(Intent::market(&key, Side::Sell, qty, why));
+            }
+            self.signal = "EXITING".into();
+            return out;
+        }
+        if self.tp.is_none() {
+            if let Some(q) = limit_qty(ctx, pos.qty, target) {
+                let key = self.key("tp");
+                let why = format!(
+                    "take-profit {} ticks above the entry {}",
+                    self.cfg.tp_ticks,
+                    px(pos.avg_entry)
+                );
+                self.last
+                    .set(ctx.now_ms, format!("SELL {q} @ {}: {why}", px(target)));
+                self.tp = Some(Out {
+                    key: key.clone(),
+                    price: target,
+                    placed_ms: ctx.now_ms,
+                    cancelling: false,
+                });
+                out.push(Intent::limit(
+                    &key,
+                    OrderType::LimitMaker,
+                    Side::Sell,
+                    target,
+                    q,
+                    why,
+                ));
+            }
+        }
+        self.signal = format!(
+            "LONG {} @ {}, target {}, stop {}",
+            px(pos.qty),
+            px(pos.avg_entry),
+            px(target),
+            px(stop)
+        );
+        out
+    }
+
+    /// Flat with an entry out: cancel it when stale, off the touch, or the
+    /// book is not live.
+    fn check_entry(&mut self, ctx: &Ctx, bid: Decimal) -> Vec<Intent> {
         if let Some(e) = &self.entry {
             let why = if !self.live {
                 Some("the book is not live".to_string())
@@ -291,6 +306,12 @@ impl Scalping {
             }
             return Self::cancel(&mut self.entry);
         }
+        Vec::new()
+    }
+
+    /// Flat, nothing out: quote when the book passes the thresholds.
+    fn try_entry(&mut self, ctx: &Ctx, bid: Decimal, ask: Decimal) -> Vec<Intent> {
+        let tick = ctx.filters.tick_size;
         if !self.live {
             self.signal = "PAUSED: the book is not live".into();
             return Vec::new();
