@@ -247,7 +247,13 @@ impl Grid {
                 continue;
             }
             let (key, side, at, qty) = if s.selling {
-                let Some(q) = limit_qty(ctx, s.base, hi).filter(|_| hi > price) else {
+                if hi <= price {
+                    continue;
+                }
+                let Some(q) = limit_qty(ctx, s.base, hi) else {
+                    // Too little to sell (fees took it below the minimum):
+                    // the slot buys again and sells it with the next lot.
+                    s.selling = false;
                     continue;
                 };
                 (format!("s{j}"), Side::Sell, hi, q)
@@ -274,20 +280,9 @@ impl Grid {
     }
 
     fn show_signal(&mut self, price: Decimal) {
-        let (b, s) = self
-            .slots
-            .iter()
-            .filter(|s| s.live.is_some())
-            .fold(
-                (0, 0),
-                |(b, s), x| {
-                    if x.selling {
-                        (b, s + 1)
-                    } else {
-                        (b + 1, s)
-                    }
-                },
-            );
+        let live = self.slots.iter().filter(|s| s.live.is_some());
+        let s = live.clone().filter(|x| x.selling).count();
+        let b = live.count() - s;
         let (lo, hi) = (self.levels[0], self.levels[self.levels.len() - 1]);
         let place = if price < lo || price > hi {
             "OUT OF RANGE (orders kept)"

@@ -213,3 +213,19 @@ fn params_cross_check() {
     let p = Params::parse(SPECS, "lower=0 upper=100").unwrap();
     assert!(check(&p).is_err());
 }
+
+#[test]
+fn base_too_small_to_sell_turns_the_slot_back_to_buying() {
+    let mut s = Grid::new("BTCUSDT", cfg());
+    let mut w = World::new("10000");
+    at(&mut s, &mut w, "100");
+    // The initial buy came back short: the top slot gets 0.00005 BTC
+    // (5.5 USDT at 110, below the 10 USDT minimum).
+    let out = w.fill(&mut s, "init", Side::Buy, "100", "1.00005");
+    let keys: Vec<String> = places(&out).into_iter().map(|p| p.0).collect();
+    assert_eq!(keys, ["b0", "b1", "s2"]);
+    w.accept(&mut s, &out);
+    // Above its level, the slot buys; its dust is sold with that lot.
+    let out = at(&mut s, &mut w, "106");
+    assert_eq!(places(&out), vec![row("b3", Side::Buy, "105", "0.95238")]);
+}

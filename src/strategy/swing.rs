@@ -283,6 +283,8 @@ impl Strategy for Swing {
         }
         let pos = ctx.position;
         if let Some(qty) = sellable(ctx, pos.qty, price) {
+            // A cross seen while holding is not an entry signal for later.
+            self.armed = false;
             let held = self.held.get_or_insert(Held {
                 peak: price,
                 atr_stop: None,
