@@ -238,3 +238,25 @@ fn scalping_trades_the_real_btc_capture_reproducibly() {
         "stale quotes were cancelled and re-quoted"
     );
 }
+
+#[test]
+fn scalping_trades_btc_1m_klines_reproducibly() {
+    // The synthetic book is symmetric (bid share 0.5) with a two-tick
+    // spread: thresholds that let it quote there.
+    let path = format!(
+        "{}/data/BTCUSDT_spot_1m_2024-12-01_2024-12-30_CET.csv.gz",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let rows = tradeterm::klines_csv::read(std::path::Path::new(&path)).unwrap();
+    let k = backtest::klines::from_rows(&rows[..1500], 60_000).unwrap();
+    let s = setup("BTCUSDT", "BTC", "10000");
+    let params = "min_imbalance=0.5 max_spread=2 tp_ticks=2000 sl_ticks=5000 max_hold_ms=600000";
+    let r = twice(|| run_klines(s.clone(), "scalping", params, &k));
+    check_books(&r, &s);
+    assert!(r.round_trips.len() >= 5, "{}", r.round_trips.len());
+    assert!(r
+        .fills
+        .iter()
+        .filter(|f| f.side == Side::Buy)
+        .all(|f| f.is_maker));
+}

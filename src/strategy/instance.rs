@@ -50,6 +50,9 @@ pub struct Instance {
     orders: BTreeMap<String, Order>,
     /// Client order ids in placement order.
     placed: Vec<String>,
+    /// The open ones among them, in placement order (a long run has
+    /// thousands of finished orders; each call only needs these).
+    open: Vec<String>,
     /// This instance's fills only: its position and P&L.
     portfolio: Portfolio,
 }
@@ -79,6 +82,7 @@ impl Instance {
             keys: BTreeMap::new(),
             orders: BTreeMap::new(),
             placed: Vec::new(),
+            open: Vec::new(),
             portfolio,
         }
     }
@@ -137,8 +141,9 @@ impl Instance {
 
     /// Open (not terminal) orders, oldest first, with their keys.
     pub fn open_orders(&self) -> Vec<OwnOrder> {
-        self.orders()
-            .filter(|o| !o.status.is_terminal())
+        self.open
+            .iter()
+            .filter_map(|c| self.orders.get(c))
             .map(|o| OwnOrder {
                 key: self
                     .keys
@@ -148,6 +153,13 @@ impl Instance {
                 order: o.clone(),
             })
             .collect()
+    }
+
+    /// Drops a finished order from `open`.
+    fn close_if_done(&mut self, cid: &str) {
+        if self.orders.get(cid).is_some_and(|o| o.status.is_terminal()) {
+            self.open.retain(|c| c != cid);
+        }
     }
 
     /// Forgets finished orders beyond the newest `keep` (a long-running
@@ -216,7 +228,8 @@ impl Instance {
         self.keys.insert(cid.clone(), p.key.clone());
         self.orders
             .insert(cid.clone(), Order::intent(&req, env.now_ms));
-        self.placed.push(cid);
+        self.placed.push(cid.clone());
+        self.open.push(cid);
         Ok(req)
     }
 
@@ -241,6 +254,7 @@ impl Instance {
                 time_ms: env.now_ms,
             });
         }
+        self.close_if_done(client_order_id);
         self.refused(&key, reason, env)
     }
 
@@ -298,6 +312,7 @@ impl Instance {
             time_ms: r.transact_time,
         };
         let changed = self.orders.get_mut(&cid).is_some_and(|o| o.apply(&report));
+        self.close_if_done(&cid);
         if changed {
             if let Some(o) = self.orders.get(&cid).cloned() {
                 out.extend(self.call(env, |s, ctx| s.on_order(&key, &o, ctx)));
