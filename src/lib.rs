@@ -19,6 +19,7 @@ pub mod market;
 pub mod portfolio;
 pub mod risk;
 pub mod sim;
+pub mod strategy;
 pub mod text;
 pub mod trading;
 pub mod ui;
