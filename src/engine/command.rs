@@ -60,10 +60,35 @@ pub enum Command {
         client_order_id: String,
     },
     /// Cancel every open order of a symbol.
-    CancelAll { symbol: String },
+    CancelAll {
+        symbol: String,
+    },
+    /// Create a strategy instance from the catalog (`params`: `k=v` pairs
+    /// over the defaults), optionally starting it at once.
+    StrategyCreate {
+        name: String,
+        symbol: String,
+        /// Kline interval it trades on (default: the chart's).
+        interval: Option<Interval>,
+        params: String,
+        start: bool,
+    },
+    /// Start or stop an instance by id.
+    StrategyStart(u64),
+    StrategyStop(u64),
+    /// Replace an instance's parameters (`k=v` pairs over its current
+    /// ones); refused with the reason when a value is invalid.
+    StrategyEdit {
+        id: u64,
+        params: String,
+    },
+    /// Delete a stopped instance.
+    StrategyDelete(u64),
     /// Kill switch: refuse new orders, cancel open ones, stop strategies;
     /// persists until `Resume`.
-    Halt { reason: String },
+    Halt {
+        reason: String,
+    },
     /// Clear a halt.
     Resume,
     /// Stop everything and exit.

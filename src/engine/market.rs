@@ -668,6 +668,13 @@ impl Engine {
                     _ => {}
                 }
             }
+            Command::StrategyCreate { .. }
+            | Command::StrategyStart(_)
+            | Command::StrategyStop(_)
+            | Command::StrategyEdit { .. }
+            | Command::StrategyDelete(_) => {
+                tracing::warn!("strategy commands are being wired");
+            }
             Command::Shutdown => {}
         }
     }
@@ -730,6 +737,7 @@ impl Engine {
                 .as_ref()
                 .map(|t| t.view(&self.market, self.s.mode.badge())),
             trading_error: self.trading_error.clone(),
+            strategies: Vec::new(),
         }
     }
 }

@@ -2,12 +2,14 @@
 //! events and REST replies into it, and publishes [`View`]s.
 
 pub mod command;
+pub mod strategy_view;
 pub mod trading;
 pub mod trading_setup;
 pub mod trading_view;
 pub mod view;
 
 pub use command::{Command, OcoTicket, OrderTicket};
+pub use strategy_view::{StrategyRow, StrategyStatus};
 pub use trading_view::{HaltInfo, Notice, PositionRow, RoundTripRow, TradingView};
 pub use view::{BookView, ConnState, RestState, View};
 pub mod market;

@@ -103,6 +103,8 @@ pub struct View {
     /// Why trading could not start (journal locked or corrupt, no WebSocket
     /// API endpoint...), for callers that must not wait for it.
     pub trading_error: Option<String>,
+    /// Strategy instances, by id.
+    pub strategies: Vec<super::strategy_view::StrategyRow>,
 }
 
 impl View {

@@ -108,6 +108,8 @@ pub fn to_ticket(symbol: &str, p: &Place) -> OrderTicket {
         stop_price: None,
         qty: p.qty,
         quote_qty: if p.qty.is_some() { None } else { p.quote_qty },
+        client_order_id: None,
+        tag: None,
     }
 }
 

@@ -170,6 +170,7 @@ pub fn view() -> View {
         messages: 1234,
         trading: None,
         trading_error: None,
+        strategies: Vec::new(),
     }
 }
 

@@ -7,9 +7,10 @@ use crate::domain::{Millis, Side, SymbolInfo};
 use crate::engine::command::{OcoTicket, OrderTicket};
 use crate::market::MarketState;
 use crate::risk::{Approved, Refusal, RiskContext};
+use crate::strategy::intent;
 use crate::trading::account::{OcoRequest, OrderRequest};
 use crate::trading::filters::{self, OrderDraft, SymbolFilters};
-use crate::trading::order::{client_order_id, Order, OrderType};
+use crate::trading::order::{client_order_id, Order};
 use crate::trading::venue::VenueRequest;
 use rust_decimal::Decimal;
 
@@ -111,40 +112,40 @@ impl Trading {
         let p = self
             .prepare(&t.symbol, &[cid], market)
             .map_err(|e| format!("REFUSED: {e}"))?;
-        let draft = OrderDraft {
-            side: t.side,
-            price: t.price,
-            stop_price: t.stop_price,
-            qty: t.qty,
-            quote_qty: t.quote_qty,
-            market: t.kind == OrderType::Market,
-        };
         let open = self.open_count(Some(&t.symbol)) as u32;
-        let draft = filters::validate(&p.filters, draft, p.mid, open)
+        let req = intent::ticket_to_request(t, &p.filters, p.mid, open, cid.to_string(), &tag)
             .map_err(|r| format!("REFUSED: {r}"))?;
-        let req = OrderRequest {
-            client_order_id: cid.to_string(),
-            symbol: t.symbol.clone(),
-            side: t.side,
-            kind: t.kind,
-            tif: t.tif,
-            price: draft.price,
-            stop_price: draft.stop_price,
-            qty: draft.qty,
-            quote_qty: if draft.qty.is_some() {
-                None
-            } else {
-                draft.quote_qty
-            },
-            tag,
-        };
-        let ctx = self.risk_ctx(&p, now);
+        self.submit_prepared(req, &p, market, now)
+    }
+
+    /// Sends a request that is already rounded to the symbol's filters (a
+    /// strategy's, prepared by its `Instance`): risk, journal, venue.
+    pub fn submit(
+        &mut self,
+        req: OrderRequest,
+        market: &MarketState,
+        now: Millis,
+    ) -> Result<(), String> {
+        let p = self
+            .prepare(&req.symbol, &[&req.client_order_id], market)
+            .map_err(|e| format!("REFUSED: {e}"))?;
+        self.submit_prepared(req, &p, market, now)
+    }
+
+    fn submit_prepared(
+        &mut self,
+        req: OrderRequest,
+        p: &Prep,
+        market: &MarketState,
+        now: Millis,
+    ) -> Result<(), String> {
+        let ctx = self.risk_ctx(p, now);
         let approved = match self.risk.check(&req, &ctx) {
             Ok(a) => a,
             Err(r) => return Err(self.refused_by_risk(&r, market, now)),
         };
         self.journal_intents(std::slice::from_ref(&req), now)?;
-        tracing::info!(cid = %req.client_order_id, symbol = %req.symbol, side = req.side.as_str(), kind = req.kind.as_str(), "order sent to {}", self.venue.name());
+        tracing::info!(cid = %req.client_order_id, symbol = %req.symbol, side = req.side.as_str(), kind = req.kind.as_str(), tag = %req.tag, "order sent to {}", self.venue.name());
         self.venue
             .request(VenueRequest::Place(approved), market, now);
         Ok(())
