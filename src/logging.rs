@@ -86,11 +86,21 @@ impl Visit for MessageVisitor {
     }
 }
 
+/// Where headless commands mirror their log lines (never while the TUI
+/// runs: the terminal belongs to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Console {
+    Off,
+    Stderr,
+    /// `tradeterm run` under systemd or a supervisor: the log is its output.
+    Stdout,
+}
+
 /// A layer writing each event to the ring and (optionally) a file.
 struct PaneLayer {
     ring: LogBuffer,
     file: Option<Mutex<File>>,
-    stderr: bool,
+    console: Console,
 }
 
 impl<S: Subscriber> Layer<S> for PaneLayer {
@@ -117,8 +127,14 @@ impl<S: Subscriber> Layer<S> for PaneLayer {
             let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
             let _ = f.write_all(text.as_bytes());
         }
-        if self.stderr {
-            let _ = std::io::stderr().write_all(text.as_bytes());
+        match self.console {
+            Console::Off => {}
+            Console::Stderr => {
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+            Console::Stdout => {
+                let _ = std::io::stdout().write_all(text.as_bytes());
+            }
         }
         self.ring.push(line);
     }
@@ -134,6 +150,16 @@ pub struct LogSetup {
 /// 2+ = trace; `RUST_LOG` overrides. `stderr` mirrors events to stderr
 /// (headless commands only; never while the TUI runs).
 pub fn init(log_file: Option<&Path>, verbosity: u8, stderr: bool) -> LogSetup {
+    let console = if stderr {
+        Console::Stderr
+    } else {
+        Console::Off
+    };
+    init_console(log_file, verbosity, console)
+}
+
+/// [`init`] with the console mirror chosen explicitly.
+pub fn init_console(log_file: Option<&Path>, verbosity: u8, console: Console) -> LogSetup {
     let ring = LogBuffer::new();
     let mut opened = None;
     let file = log_file.and_then(|p| {
@@ -168,7 +194,7 @@ pub fn init(log_file: Option<&Path>, verbosity: u8, stderr: bool) -> LogSetup {
     let layer = PaneLayer {
         ring: ring.clone(),
         file,
-        stderr,
+        console,
     };
     let _ = tracing_subscriber::registry()
         .with(layer.with_filter(filter))

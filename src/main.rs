@@ -153,6 +153,23 @@ fn main() -> ExitCode {
                 app::trade_account::halt(&g, reason, timeout).await
             }
             Some(Cmd::Resume { timeout }) => app::trade_account::resume(&g, timeout).await,
+            Some(Cmd::Run {
+                strategy,
+                params,
+                interval,
+                timeout,
+            }) => {
+                app::run_cmd::run(
+                    &g,
+                    app::run_cmd::RunArgs {
+                        strategy,
+                        params,
+                        interval,
+                        timeout,
+                    },
+                )
+                .await
+            }
             Some(Cmd::Config { default }) => config_cmd(&g, default),
             Some(Cmd::Indicators {
                 data, ind, json, ..

@@ -353,6 +353,24 @@ pub enum Cmd {
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,
     },
+    /// Run one strategy without the TUI (servers, systemd): same engine,
+    /// journal, risk limits and venue; logs to the log file and stdout;
+    /// SIGTERM or Ctrl-C stops it cleanly. Symbol and mode come from the
+    /// global --symbol and --mode flags.
+    Run {
+        /// swing | scalping | grid | dca (see the README for parameters).
+        #[arg(long, value_name = "NAME")]
+        strategy: String,
+        /// A parameter over its default, e.g. --param levels=8 (repeatable).
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        /// Kline interval the strategy trades on (default: market.interval).
+        #[arg(long, value_name = "IV")]
+        interval: Option<String>,
+        /// Give up starting (venue, book) or stopping after this long.
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+    },
     /// Print the effective configuration and where each value came from.
     Config {
         /// Print the built-in defaults instead.

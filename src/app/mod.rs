@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod keys_cmd;
 pub mod print;
 pub mod run;
+pub mod run_cmd;
 pub mod sim_cmd;
 pub mod ticker;
 pub mod trade_account;

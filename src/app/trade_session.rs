@@ -5,8 +5,7 @@
 
 use super::cli::GlobalOpts;
 use super::run::{
-    init_logging, load_config, preflight_symbol, require_explicit_live, start_sim_if_needed,
-    trading_settings,
+    load_config, preflight_symbol, require_explicit_live, start_sim_if_needed, trading_settings,
 };
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, IsTerminal, Write};
@@ -42,6 +41,8 @@ pub struct Session {
     sim: Option<SimHandle>,
     view: watch::Receiver<View>,
     pub mode: Mode,
+    /// `strategies.cancel_on_stop`.
+    pub cancel_on_stop: bool,
     timeout: Duration,
 }
 
@@ -49,13 +50,28 @@ impl Session {
     /// Loads config for `symbol`, starts the in-process simulator where
     /// `--sim` asks for it, and the engine with the mode's venue.
     pub async fn open(g: &GlobalOpts, symbol: Option<&str>, timeout_secs: f64) -> Result<Session> {
+        let console = if g.verbose > 0 {
+            tradeterm::logging::Console::Stderr
+        } else {
+            tradeterm::logging::Console::Off
+        };
+        Session::open_with(g, symbol, timeout_secs, console).await
+    }
+
+    /// [`Session::open`] with the log mirrored to `console`.
+    pub async fn open_with(
+        g: &GlobalOpts,
+        symbol: Option<&str>,
+        timeout_secs: f64,
+        console: tradeterm::logging::Console,
+    ) -> Result<Session> {
         if !(timeout_secs.is_finite() && timeout_secs > 0.0) {
             bail!("--timeout must be a positive number of seconds (got {timeout_secs})");
         }
         let layers = load_config(g, symbol)?;
         let mut c = layers.config;
         require_explicit_live(g, c.mode)?;
-        init_logging(&c, g.verbose, g.verbose > 0);
+        tradeterm::logging::init_console(super::run::log_path(&c).as_deref(), g.verbose, console);
         let sim = start_sim_if_needed(&mut c).await?;
         preflight_symbol(&c, &c.symbol).await?;
         let (trading, off) = trading_settings(&c, g, sim.as_ref());
@@ -69,8 +85,14 @@ impl Session {
             sim,
             view,
             mode: c.mode,
+            cancel_on_stop: c.strategies.cancel_on_stop,
             timeout: Duration::from_secs_f64(timeout_secs),
         })
+    }
+
+    /// The engine's published views, for a caller that follows them.
+    pub fn view_rx(&self) -> watch::Receiver<View> {
+        self.view.clone()
     }
 
     pub async fn send(&self, c: Command) -> Result<()> {

@@ -179,6 +179,18 @@ pub struct Config {
     pub paths: PathsCfg,
     pub risk: RiskCfg,
     pub paper: PaperCfg,
+    pub strategies: StrategiesCfg,
+}
+
+/// Strategy instances (`[strategies]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategiesCfg {
+    /// Start the instances that were running when the last session ended
+    /// (otherwise they come back stopped).
+    pub resume_on_start: bool,
+    /// Cancel an instance's open orders when it stops.
+    pub cancel_on_stop: bool,
 }
 
 impl Config {

@@ -35,6 +35,7 @@ pub struct EngineSettings {
     pub stream: StreamSettings,
     /// Order entry and the account; `None` for a market-data-only engine.
     pub trading: Option<super::trading_setup::TradingSettings>,
+    pub strategies: crate::config::StrategiesCfg,
 }
 
 impl EngineSettings {
@@ -45,6 +46,7 @@ impl EngineSettings {
             mode: c.mode,
             symbol: c.symbol.clone(),
             interval: c.interval(),
+            strategies: c.strategies.clone(),
             watchlist: c.watchlist.clone(),
             rest_url: ep.rest.clone(),
             ws_url: ep.ws.clone(),
@@ -129,6 +131,8 @@ pub fn spawn(settings: EngineSettings) -> EngineHandle {
     }
 }
 
+mod strat;
+
 struct Engine {
     s: EngineSettings,
     rest: RestClient,
@@ -156,6 +160,9 @@ struct Engine {
     dirty: bool,
     trading: Option<super::trading::Trading>,
     trading_error: Option<String>,
+    strategies: super::strategies::Host,
+    /// The stream list last sent to the WebSocket task.
+    streams: Vec<String>,
 }
 
 async fn run(
@@ -184,9 +191,17 @@ async fn run(
                     None
                 }
             });
+    let mut strategies = super::strategies::Host::new(s.strategies.clone(), s.interval);
+    let mut trading = trading;
+    if let Some(t) = trading.as_mut() {
+        strategies.load(t);
+    }
+    let streams0 = ws::market_streams(&s.symbol, s.interval);
     let mut e = Engine {
         trading,
         trading_error,
+        strategies,
+        streams: streams0,
         market: MarketState::new(&s.symbol, s.interval),
         rest,
         gen: 0,
@@ -217,6 +232,10 @@ async fn run(
     let mut next_clock = Instant::now() + e.s.time_sync;
     let mut last_publish = Instant::now() - frame;
     let far = || Instant::now() + Duration::from_secs(86_400);
+    // Time-based strategy rules (DCA schedule, holding time) see time pass
+    // even when the market is quiet.
+    let mut strat_tick = tokio::time::interval(Duration::from_secs(1));
+    strat_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let publish_at = if e.dirty { last_publish + frame } else { far() };
         let retry_at = [e.retry_snapshot_at, e.retry_info_at]
@@ -238,6 +257,11 @@ async fn run(
             r = reply_rx.recv() => if let Some(r) = r { e.on_reply(r) },
             v = venue_rx.recv() => if let (Some(v), Some(t)) = (v, e.trading.as_mut()) {
                 t.on_venue(v, &e.market, now_ms());
+                e.strat_after_trading();
+                e.dirty = true;
+            },
+            _ = strat_tick.tick(), if e.strategies.any_running() => {
+                e.strat_market(crate::strategy::MarketEvent::Timer, None);
                 e.dirty = true;
             },
             _ = sleep_until(trading_at) => if let Some(t) = e.trading.as_mut() {
@@ -562,6 +586,7 @@ impl Engine {
                         if let Some(t) = self.trading.as_mut() {
                             t.on_book(&self.market, recv_ms);
                         }
+                        self.strat_depth();
                     }
                     DiffOutcome::Ignored => {}
                     DiffOutcome::Buffered { fetch_snapshot } => {
@@ -575,19 +600,33 @@ impl Engine {
                     }
                 }
             }
-            StreamEvent::BookTicker(b) if &b.symbol == sym => self.market.on_book_ticker(b),
+            StreamEvent::BookTicker(b) if &b.symbol == sym => {
+                let ev = crate::strategy::MarketEvent::BookTicker {
+                    bid: b.bid.to_decimal(),
+                    bid_qty: b.bid_qty.to_decimal(),
+                    ask: b.ask.to_decimal(),
+                    ask_qty: b.ask_qty.to_decimal(),
+                };
+                self.market.on_book_ticker(b);
+                self.strat_market(ev, None);
+            }
             StreamEvent::Trade(t) if &t.symbol == sym => {
                 latency(t.event_time);
                 if let Some(tr) = self.trading.as_mut() {
                     tr.on_trade(&t, &self.market, recv_ms);
                 }
-                self.market.on_trade(t);
+                self.market.on_trade(t.clone());
+                self.strat_market(crate::strategy::MarketEvent::Trade(t), None);
+                self.strat_after_trading();
             }
             StreamEvent::Kline {
                 symbol,
                 interval,
                 kline,
-            } if &symbol == sym => self.market.on_kline(interval, kline),
+            } if &symbol == sym => {
+                self.strat_kline(interval, &kline);
+                self.market.on_kline(interval, kline);
+            }
             StreamEvent::Ticker(t) if &t.symbol == sym => {
                 latency(t.event_time);
                 self.market.on_ticker(t);
@@ -615,10 +654,7 @@ impl Engine {
                 self.snapshot_inflight = false;
                 self.retry_snapshot_at = None;
                 self.attach_info();
-                let _ = self
-                    .ws_cmd
-                    .send(WsCommand::SetStreams(ws::market_streams(&sym, iv)))
-                    .await;
+                self.strat_streams();
                 self.fetch_history();
             }
             Command::SetInterval(iv) => {
@@ -626,13 +662,7 @@ impl Engine {
                     return;
                 }
                 self.market.set_interval(iv);
-                let _ = self
-                    .ws_cmd
-                    .send(WsCommand::SetStreams(ws::market_streams(
-                        &self.market.symbol,
-                        iv,
-                    )))
-                    .await;
+                self.strat_streams();
                 let (rest, sym, gen, n) = (
                     self.rest.clone(),
                     self.market.symbol.clone(),
@@ -663,18 +693,19 @@ impl Engine {
                         Some(t),
                     ) => t.cancel(symbol, client_order_id, m, now),
                     (Command::CancelAll { symbol }, Some(t)) => t.cancel_all(symbol, m, now),
-                    (Command::Halt { reason }, Some(t)) => t.halt(&reason, m, now),
+                    (Command::Halt { reason }, Some(t)) => {
+                        t.halt(&reason, m, now);
+                        self.strategies.on_halt(t, m, now);
+                    }
                     (Command::Resume, Some(t)) => t.resume(now),
                     _ => {}
                 }
             }
-            Command::StrategyCreate { .. }
+            c @ (Command::StrategyCreate { .. }
             | Command::StrategyStart(_)
             | Command::StrategyStop(_)
             | Command::StrategyEdit { .. }
-            | Command::StrategyDelete(_) => {
-                tracing::warn!("strategy commands are being wired");
-            }
+            | Command::StrategyDelete(_)) => self.strat_command(c),
             Command::Shutdown => {}
         }
     }
@@ -737,7 +768,14 @@ impl Engine {
                 .as_ref()
                 .map(|t| t.view(&self.market, self.s.mode.badge())),
             trading_error: self.trading_error.clone(),
-            strategies: Vec::new(),
+            strategies: self.strategies.rows(
+                &self.market,
+                &self
+                    .trading
+                    .as_ref()
+                    .map(|t| t.venue_name())
+                    .unwrap_or_default(),
+            ),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! events and REST replies into it, and publishes [`View`]s.
 
 pub mod command;
+pub mod strategies;
 pub mod strategy_view;
 pub mod trading;
 pub mod trading_setup;

@@ -64,6 +64,23 @@ pub struct Trading {
     /// OCO list client order id -> its legs' client order ids, so a
     /// failure reported for the list reaches both legs.
     lists: BTreeMap<String, Vec<String>>,
+    /// What happened to orders, for strategy instances (only while
+    /// `collect` is on: nobody drains it otherwise).
+    outbox: Vec<TradeEvent>,
+    collect: bool,
+}
+
+/// An order event a strategy instance may own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TradeEvent {
+    Execution(crate::trading::account::ExecutionReport),
+    /// A fill learnt over REST (order response, reconcile).
+    Fill(Fill),
+    /// The order does not exist: refused by the venue, or never reached it.
+    Refused {
+        client_order_id: String,
+        reason: String,
+    },
 }
 
 impl Trading {
@@ -111,6 +128,8 @@ impl Trading {
             infos: BTreeMap::new(),
             unknown: BTreeMap::new(),
             lists: BTreeMap::new(),
+            outbox: Vec::new(),
+            collect: false,
         })
     }
 
@@ -135,6 +154,55 @@ impl Trading {
         self.notices.push_front(n.clone());
         self.notices.truncate(NOTICES_KEPT);
         self.notice = Some(n);
+    }
+
+    /// A notice from another part of the engine (the strategy host).
+    pub fn notify(&mut self, error: bool, text: String, now: Millis) {
+        self.notice(error, text, now)
+    }
+
+    /// Collect [`TradeEvent`]s for [`Trading::take_events`].
+    pub fn set_collect(&mut self, on: bool) {
+        self.collect = on;
+        if !on {
+            self.outbox.clear();
+        }
+    }
+
+    pub fn take_events(&mut self) -> Vec<TradeEvent> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    fn emit(&mut self, ev: TradeEvent) {
+        if self.collect {
+            self.outbox.push(ev);
+        }
+    }
+
+    pub fn symbol_info(&self, symbol: &str) -> Option<&SymbolInfo> {
+        self.infos.get(symbol)
+    }
+
+    /// Free balance of `asset` as last reported.
+    pub fn free(&self, asset: &str) -> Decimal {
+        self.portfolio
+            .balances()
+            .find(|b| b.asset == asset)
+            .map(|b| b.free)
+            .unwrap_or_default()
+    }
+
+    /// Open orders of `symbol` across the account (MAX_NUM_ORDERS).
+    pub fn open_orders_of(&self, symbol: &str) -> usize {
+        self.open_count(Some(symbol))
+    }
+
+    pub fn venue_name(&self) -> String {
+        self.venue.name()
+    }
+
+    pub fn journal_mut(&mut self) -> &mut Journal {
+        &mut self.journal
     }
 
     /// Symbols from exchangeInfo: filters for validation, assets for P&L.
@@ -288,6 +356,15 @@ impl Trading {
         self.notice(false, "OK: trading resumed".into(), now);
     }
 
+    /// One more order fits in `risk.max_orders_per_sec` now.
+    pub fn rate_available(&self, now: Millis) -> bool {
+        self.risk.rate_available(now)
+    }
+
+    pub fn is_reconciled(&self) -> bool {
+        self.reconciled
+    }
+
     pub fn is_halted(&self) -> bool {
         self.halted.is_some()
     }
@@ -317,6 +394,10 @@ impl Trading {
                 failure,
             } => match failure {
                 SubmitFailure::Rejected { code, msg } => {
+                    self.emit(TradeEvent::Refused {
+                        client_order_id: client_order_id.clone(),
+                        reason: format!("{code} {msg}"),
+                    });
                     let _ = self.journal.mark_rejected(&client_order_id, &msg, now);
                     if let Some(o) = self.orders.get_mut(&client_order_id) {
                         o.status = OrderStatus::Rejected;
@@ -390,6 +471,10 @@ impl Trading {
                         } else {
                             "never reached the venue"
                         };
+                        self.emit(TradeEvent::Refused {
+                            client_order_id: client_order_id.clone(),
+                            reason: why.to_string(),
+                        });
                         let _ = self.journal.mark_rejected(&client_order_id, why, now);
                         if let Some(o) = self.orders.get_mut(&client_order_id) {
                             o.status = OrderStatus::Rejected;
@@ -494,6 +579,7 @@ impl Trading {
     fn on_account(&mut self, a: AccountEvent, market: &MarketState, now: Millis) {
         match a {
             AccountEvent::Execution(rep) => {
+                self.emit(TradeEvent::Execution(rep.clone()));
                 let cid = rep
                     .orig_client_order_id
                     .clone()
@@ -556,7 +642,10 @@ impl Trading {
     /// once (the journal dedupes by trade id).
     fn record_fill(&mut self, fill: &Fill, market: &MarketState, now: Millis) {
         match self.journal.insert_fill(fill) {
-            Ok(true) => self.apply_fill(fill, market, now),
+            Ok(true) => {
+                self.emit(TradeEvent::Fill(fill.clone()));
+                self.apply_fill(fill, market, now)
+            }
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, "fill not journaled"),
         }

@@ -29,9 +29,11 @@ mod lock;
 mod orders;
 pub mod schema;
 mod state;
+mod strategies;
 
 pub use orders::{FillFilter, OrderFilter, Recorded, Unresolved};
 pub use state::Halt;
+pub use strategies::StrategyRecord;
 
 use crate::config::Mode;
 use rusqlite::{Connection, ErrorCode};

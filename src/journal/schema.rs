@@ -12,11 +12,29 @@ use super::JournalError;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// `(version, what it adds, SQL)`.
-const MIGRATIONS: &[(u32, &str, &str)] = &[(1, "intents, orders, fills, balances, halt", V1)];
-// Version 2 is reserved for strategy instances (id, kind, params, state).
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (1, "intents, orders, fills, balances, halt", V1),
+    (2, "strategy instances", V2),
+];
 
 /// The schema version this build writes.
-pub const LATEST: u32 = 1;
+pub const LATEST: u32 = 2;
+
+const V2: &str = "
+-- One row per strategy instance; its orders carry the tag s<id>.
+CREATE TABLE strategies (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    symbol      TEXT NOT NULL,
+    interval    TEXT NOT NULL,
+    params      TEXT NOT NULL,
+    -- Running when the session ended (resumed only when configured).
+    running     INTEGER NOT NULL CHECK (running IN (0, 1)),
+    note        TEXT,
+    created_ms  INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL
+) STRICT;
+";
 
 const V1: &str = "
 CREATE TABLE intents (

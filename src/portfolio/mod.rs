@@ -137,6 +137,11 @@ impl Portfolio {
         self.balances.values()
     }
 
+    /// Fills applied so far (each trade once).
+    pub fn fills_count(&self) -> usize {
+        self.seen.len()
+    }
+
     pub fn position(&self, symbol: &str) -> Option<&Position> {
         self.positions.get(symbol)
     }

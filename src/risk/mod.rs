@@ -315,6 +315,20 @@ impl RiskEngine {
 
     /// Sliding one-second window on the engine's clock; records an
     /// approval when it passes.
+    /// Whether one more order fits in the orders-per-second budget now
+    /// (a strategy's later intents wait for the next second instead of
+    /// being refused).
+    pub fn rate_available(&self, now_ms: Millis) -> bool {
+        let max = self.limits.max_orders_per_sec as usize;
+        max == 0
+            || self
+                .recent
+                .iter()
+                .filter(|t| **t > now_ms - WINDOW_MS)
+                .count()
+                < max
+    }
+
     fn rate_rule(&mut self, now_ms: Millis) -> Result<(), Refusal> {
         let max = self.limits.max_orders_per_sec as usize;
         if max == 0 {

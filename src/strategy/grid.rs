@@ -48,7 +48,7 @@ pub const SPECS: &[ParamSpec] = &[
     ParamSpec { name: "order_quote", kind: ParamKind::Decimal, default: "100", min: Some("0.00000001"), max: None, description: "quote value of each order" },
     ParamSpec { name: "initial_buy", kind: ParamKind::Bool, default: "true", min: None, max: None, description: "buy base at start for the sells above the price" },
     ParamSpec { name: "on_exit", kind: ParamKind::Choice(&["keep", "stop"]), default: "keep", min: None, max: None, description: "when the price leaves the range: keep orders, or cancel all and stop" },
-    ParamSpec { name: "auto_pct", kind: ParamKind::Decimal, default: "10", min: Some("0.1"), max: Some("90"), description: "auto range: % below and above the first price" },
+    ParamSpec { name: "auto_pct", kind: ParamKind::Decimal, default: "4", min: Some("0.1"), max: Some("90"), description: "auto range: % below and above the first price (inside risk.max_price_deviation_pct)" },
 ];
 
 #[derive(Clone, Debug, PartialEq)]

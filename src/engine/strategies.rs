@@ -1,0 +1,671 @@
+//! The strategy host: the engine's strategy instances. Each is a catalog
+//! strategy behind an [`Instance`] (its ids, orders and position); the
+//! host feeds it the market events of its symbol and interval and its own
+//! order events, and carries its intents out through the same path as a
+//! user's order: filters (in `Instance::prepare`) -> risk -> journal
+//! intent -> venue, via [`Trading::submit`]. The strategy never sees the
+//! venue, the network or the wall clock.
+//!
+//! An instance that keeps being refused, or whose intents loop, stops
+//! with ERROR and the reason; the other instances and the app go on. A
+//! halt (kill switch, daily loss) stops them all.
+
+use super::strategy_view::{StrategyRow, StrategyStatus};
+use super::trading::{TradeEvent, Trading};
+use crate::config::StrategiesCfg;
+use crate::domain::{Interval, Millis};
+use crate::journal::StrategyRecord;
+use crate::market::MarketState;
+use crate::strategy::{catalog, Env, Instance, Intent, MarketEvent};
+use crate::trading::filters::SymbolFilters;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Refusals in a row after which an instance stops with ERROR.
+const MAX_REFUSALS: u32 = 10;
+/// Intents one event may cause (a strategy answering its own refusals
+/// forever is a bug, not a market).
+const MAX_INTENTS_PER_EVENT: usize = 200;
+/// Finished orders each instance keeps in memory.
+const KEEP_CLOSED: usize = 200;
+
+struct Hosted {
+    rec: StrategyRecord,
+    interval: Interval,
+    status: StrategyStatus,
+    inst: Option<Instance>,
+    refusals: u32,
+    /// Intents held back by the orders-per-second limit, sent on the next
+    /// event in their order.
+    deferred: VecDeque<Intent>,
+}
+
+pub struct Host {
+    items: BTreeMap<u64, Hosted>,
+    cfg: StrategiesCfg,
+    default_interval: Interval,
+    /// Instances to start once the account is reconciled.
+    pending: Vec<u64>,
+}
+
+/// What a strategy command did, for the notice line.
+type Said = Result<String, String>;
+
+impl Host {
+    pub fn new(cfg: StrategiesCfg, default_interval: Interval) -> Host {
+        Host {
+            items: BTreeMap::new(),
+            cfg,
+            default_interval,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Lists the journal's instances, stopped; those that were running
+    /// start again once the account is reconciled, with `resume_on_start`.
+    pub fn load(&mut self, t: &mut Trading) {
+        let recs = match t.journal_mut().strategies() {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "strategy instances not loaded");
+                return;
+            }
+        };
+        for rec in recs {
+            let interval = Interval::parse(&rec.interval).unwrap_or(self.default_interval);
+            if rec.running && self.cfg.resume_on_start {
+                self.pending.push(rec.id);
+            }
+            self.items.insert(
+                rec.id,
+                Hosted {
+                    rec,
+                    interval,
+                    status: StrategyStatus::Stopped,
+                    inst: None,
+                    refusals: 0,
+                    deferred: VecDeque::new(),
+                },
+            );
+        }
+    }
+
+    /// Starts the instances waiting to resume (the account is reconciled).
+    pub fn resume_pending(&mut self, t: &mut Trading, market: &MarketState, now: Millis) {
+        for id in std::mem::take(&mut self.pending) {
+            match self.start(id, t, market, now) {
+                Ok(text) => t.notify(false, format!("OK: {text} (resumed)"), now),
+                Err(why) => t.notify(true, format!("strategy #{id} not resumed: {why}"), now),
+            }
+        }
+    }
+
+    pub fn any_running(&self) -> bool {
+        self.items
+            .values()
+            .any(|h| h.status == StrategyStatus::Running)
+    }
+
+    /// Kline intervals the running instances of `symbol` need streamed.
+    pub fn intervals(&self, symbol: &str) -> Vec<Interval> {
+        let mut v: Vec<Interval> = self
+            .items
+            .values()
+            .filter(|h| h.status == StrategyStatus::Running && h.rec.symbol == symbol)
+            .map(|h| h.interval)
+            .collect();
+        v.sort_by_key(|i| i.as_str());
+        v.dedup();
+        v
+    }
+
+    pub fn create(
+        &mut self,
+        name: &str,
+        symbol: &str,
+        interval: Option<Interval>,
+        params: &str,
+        now: Millis,
+        t: &mut Trading,
+    ) -> Result<u64, String> {
+        let info = catalog::find(name)?;
+        let params = catalog::parse_params(info.name, params)?;
+        let symbol = symbol.trim().to_uppercase();
+        if t.symbol_info(&symbol).is_none() {
+            return Err(format!("{symbol} is not listed by the exchange"));
+        }
+        let id = self.items.keys().max().map_or(1, |m| m + 1);
+        let interval = interval.unwrap_or(self.default_interval);
+        let rec = StrategyRecord {
+            id,
+            name: info.name.to_string(),
+            symbol,
+            interval: interval.as_str().to_string(),
+            params: params.to_string(),
+            running: false,
+            note: None,
+            created_ms: now,
+            updated_ms: now,
+        };
+        t.journal_mut()
+            .save_strategy(&rec)
+            .map_err(|e| format!("the journal refused it: {e}"))?;
+        self.items.insert(
+            id,
+            Hosted {
+                rec,
+                interval,
+                status: StrategyStatus::Stopped,
+                inst: None,
+                refusals: 0,
+                deferred: VecDeque::new(),
+            },
+        );
+        Ok(id)
+    }
+
+    fn persist(&mut self, id: u64, t: &mut Trading, now: Millis) {
+        if let Some(h) = self.items.get_mut(&id) {
+            h.rec.running = h.status == StrategyStatus::Running;
+            h.rec.updated_ms = now;
+            if let Err(e) = t.journal_mut().save_strategy(&h.rec) {
+                tracing::error!(id, error = %e, "strategy instance not saved");
+            }
+        }
+    }
+
+    pub fn start(&mut self, id: u64, t: &mut Trading, market: &MarketState, now: Millis) -> Said {
+        let h = self
+            .items
+            .get_mut(&id)
+            .ok_or(format!("no strategy #{id}"))?;
+        if h.status == StrategyStatus::Running {
+            return Ok(format!("strategy #{id} is already running"));
+        }
+        if t.is_halted() {
+            return Err("trading is halted; resume first".into());
+        }
+        let info = t
+            .symbol_info(&h.rec.symbol)
+            .cloned()
+            .ok_or(format!("{} is not listed by the exchange", h.rec.symbol))?;
+        let params = catalog::parse_params(&h.rec.name, &h.rec.params)?;
+        let strategy = catalog::build(&h.rec.name, &h.rec.symbol, &params)?;
+        let filters = SymbolFilters::from_json(&info.filters);
+        let dust = filters.step_size;
+        let mut inst = Instance::new(
+            &tag(id),
+            &h.rec.symbol,
+            &info.base,
+            &info.quote,
+            dust,
+            strategy,
+        );
+        // Ids never repeat across sessions: the sequence starts at the clock.
+        inst.start_ids_at(now as u64);
+        h.inst = Some(inst);
+        h.status = StrategyStatus::Running;
+        h.rec.note = None;
+        h.refusals = 0;
+        h.deferred.clear();
+        let text = format!("strategy #{id} {} on {} started", h.rec.name, h.rec.symbol);
+        self.persist(id, t, now);
+        t.set_collect(true);
+        // A first look at the market, so it need not wait for the next event.
+        if market.symbol == self.items[&id].rec.symbol {
+            self.feed(id, &MarketEvent::Timer, t, market, now);
+        }
+        Ok(text)
+    }
+
+    /// Stops an instance (cancelling its open orders when configured).
+    pub fn stop(
+        &mut self,
+        id: u64,
+        why: &str,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) -> Said {
+        let h = self
+            .items
+            .get_mut(&id)
+            .ok_or(format!("no strategy #{id}"))?;
+        if h.status != StrategyStatus::Running {
+            return Ok(format!("strategy #{id} is not running"));
+        }
+        h.status = StrategyStatus::Stopped;
+        h.rec.note = Some(why.to_string());
+        h.deferred.clear();
+        self.wind_down(id, t, market, now);
+        self.persist(id, t, now);
+        // Events keep flowing to stopped instances: their cancels and late
+        // fills still update their orders and P&L.
+        Ok(format!("strategy #{id} stopped ({why})"))
+    }
+
+    /// Cancels the instance's open orders when configured.
+    fn wind_down(&mut self, id: u64, t: &mut Trading, market: &MarketState, now: Millis) {
+        if !self.cfg.cancel_on_stop {
+            return;
+        }
+        let Some(h) = self.items.get(&id) else { return };
+        let Some(inst) = &h.inst else { return };
+        let symbol = h.rec.symbol.clone();
+        let ids = inst.cancel_ids(&Intent::CancelAll);
+        for cid in ids {
+            t.cancel(symbol.clone(), cid, market, now);
+        }
+    }
+
+    fn fail(&mut self, id: u64, why: String, t: &mut Trading, market: &MarketState, now: Millis) {
+        if let Some(h) = self.items.get_mut(&id) {
+            tracing::error!(id, name = %h.rec.name, reason = %why, "strategy stopped with an error");
+            t.notify(
+                true,
+                format!("strategy #{id} {} stopped: {why}", h.rec.name),
+                now,
+            );
+            h.status = StrategyStatus::Error(why.clone());
+            h.rec.note = Some(why);
+        }
+        self.wind_down(id, t, market, now);
+        self.persist(id, t, now);
+        // Events keep flowing to stopped instances: their cancels and late
+        // fills still update their orders and P&L.
+    }
+
+    pub fn edit(&mut self, id: u64, params: &str, t: &mut Trading, now: Millis) -> Said {
+        let h = self
+            .items
+            .get_mut(&id)
+            .ok_or(format!("no strategy #{id}"))?;
+        let merged = format!("{} {params}", h.rec.params);
+        let p = catalog::parse_params(&h.rec.name, &merged)?;
+        h.rec.params = p.to_string();
+        let running = h.status == StrategyStatus::Running;
+        self.persist(id, t, now);
+        Ok(if running {
+            format!("strategy #{id} parameters saved; they apply at its next start")
+        } else {
+            format!("strategy #{id} parameters saved")
+        })
+    }
+
+    pub fn delete(&mut self, id: u64, t: &mut Trading) -> Said {
+        let h = self.items.get(&id).ok_or(format!("no strategy #{id}"))?;
+        if h.status == StrategyStatus::Running {
+            return Err(format!("strategy #{id} is running; stop it first"));
+        }
+        t.journal_mut()
+            .delete_strategy(id)
+            .map_err(|e| format!("the journal refused it: {e}"))?;
+        self.items.remove(&id);
+        Ok(format!("strategy #{id} deleted"))
+    }
+
+    /// A halt stops every instance.
+    pub fn on_halt(&mut self, t: &mut Trading, market: &MarketState, now: Millis) {
+        let running: Vec<u64> = self
+            .items
+            .iter()
+            .filter(|(_, h)| h.status == StrategyStatus::Running)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in running {
+            let _ = self.stop(id, "trading halted", t, market, now);
+        }
+    }
+
+    /// A market event of `market`'s symbol; kline events carry their interval.
+    pub fn on_market(
+        &mut self,
+        ev: &MarketEvent,
+        interval: Option<Interval>,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) {
+        let ids: Vec<u64> = self
+            .items
+            .iter()
+            .filter(|(_, h)| {
+                h.status == StrategyStatus::Running
+                    && h.rec.symbol == market.symbol
+                    && interval.is_none_or(|i| i == h.interval)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.feed(id, ev, t, market, now);
+        }
+    }
+
+    fn feed(
+        &mut self,
+        id: u64,
+        ev: &MarketEvent,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) {
+        let held: Vec<Intent> = self
+            .items
+            .get_mut(&id)
+            .map(|h| h.deferred.drain(..).collect())
+            .unwrap_or_default();
+        if !held.is_empty() {
+            self.carry(id, held, t, market, now);
+        }
+        let intents = match self.with_env(id, t, now, |inst, env| inst.on_market(ev, env)) {
+            Some(i) => i,
+            None => return,
+        };
+        self.carry(id, intents, t, market, now);
+    }
+
+    /// Order events: each goes to the instance that owns the order.
+    pub fn on_trade_events(
+        &mut self,
+        evs: Vec<TradeEvent>,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) {
+        for ev in evs {
+            let cid = match &ev {
+                TradeEvent::Execution(r) => r
+                    .orig_client_order_id
+                    .clone()
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| r.client_order_id.clone()),
+                TradeEvent::Fill(f) => f.client_order_id.clone(),
+                TradeEvent::Refused {
+                    client_order_id, ..
+                } => client_order_id.clone(),
+            };
+            let owner = self
+                .items
+                .iter()
+                .find(|(_, h)| {
+                    h.inst
+                        .as_ref()
+                        .is_some_and(|i| i.owns(&cid) || i.owns(exec_cid(&ev)))
+                })
+                .map(|(id, _)| *id);
+            let Some(id) = owner else { continue };
+            let intents = self.with_env(id, t, now, |inst, env| match &ev {
+                TradeEvent::Execution(r) => inst
+                    .on_execution(r, env)
+                    .map(|(_, i)| i)
+                    .unwrap_or_default(),
+                TradeEvent::Fill(f) => inst.on_fill(f, env).unwrap_or_default(),
+                TradeEvent::Refused {
+                    client_order_id,
+                    reason,
+                } => inst.submit_failed(client_order_id, reason, env),
+            });
+            if let Some(i) = intents {
+                if self
+                    .items
+                    .get(&id)
+                    .is_some_and(|h| h.status == StrategyStatus::Running)
+                {
+                    self.carry(id, i, t, market, now);
+                }
+            }
+            if let Some(inst) = self.items.get_mut(&id).and_then(|h| h.inst.as_mut()) {
+                inst.trim_closed(KEEP_CLOSED);
+            }
+        }
+    }
+
+    /// Runs `f` on the instance with the account as it is now.
+    fn with_env<T>(
+        &mut self,
+        id: u64,
+        t: &Trading,
+        now: Millis,
+        f: impl FnOnce(&mut Instance, &Env) -> T,
+    ) -> Option<T> {
+        let h = self.items.get_mut(&id)?;
+        let inst = h.inst.as_mut()?;
+        let info = t.symbol_info(&h.rec.symbol)?;
+        let filters = SymbolFilters::from_json(&info.filters);
+        let env = Env {
+            now_ms: now,
+            filters: &filters,
+            base_free: t.free(&info.base),
+            quote_free: t.free(&info.quote),
+        };
+        Some(f(inst, &env))
+    }
+
+    /// Carries out intents (and the intents their refusals cause).
+    fn carry(
+        &mut self,
+        id: u64,
+        intents: Vec<Intent>,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) {
+        let mut queue: VecDeque<Intent> = intents.into();
+        let mut done = 0;
+        while let Some(i) = queue.pop_front() {
+            done += 1;
+            if done > MAX_INTENTS_PER_EVENT {
+                return self.fail(
+                    id,
+                    "too many orders for one market event".into(),
+                    t,
+                    market,
+                    now,
+                );
+            }
+            if self
+                .items
+                .get(&id)
+                .is_none_or(|h| h.status != StrategyStatus::Running)
+            {
+                return;
+            }
+            // Held back while another order would exceed the
+            // orders-per-second limit: they keep their order, and nothing is
+            // refused for it.
+            let held = self.items.get(&id).is_some_and(|h| !h.deferred.is_empty());
+            if matches!(i, Intent::Place(_)) && (held || !t.rate_available(now)) {
+                if let Some(h) = self.items.get_mut(&id) {
+                    h.deferred.push_back(i);
+                    h.deferred.extend(queue.drain(..));
+                }
+                return;
+            }
+            match &i {
+                Intent::Place(p) => {
+                    let mid = market_mid(market, &self.items[&id].rec.symbol);
+                    let open = t.open_orders_of(&self.items[&id].rec.symbol) as u32;
+                    let prepared = self.with_env(id, t, now, |inst, env| {
+                        match inst.prepare(p, env, mid, open) {
+                            Ok(req) => Ok(req),
+                            Err(r) => Err(inst.refused(&p.key, &r.to_string(), env)),
+                        }
+                    });
+                    match prepared {
+                        Some(Ok(req)) => {
+                            let cid = req.client_order_id.clone();
+                            match t.submit(req, market, now) {
+                                Ok(()) => self.refused_reset(id),
+                                Err(why) => {
+                                    let more = self
+                                        .with_env(id, t, now, |inst, env| {
+                                            inst.submit_failed(&cid, &why, env)
+                                        })
+                                        .unwrap_or_default();
+                                    if self.refused(id, &why, t, market, now) {
+                                        return;
+                                    }
+                                    queue.extend(more);
+                                }
+                            }
+                        }
+                        Some(Err(more)) => {
+                            if self.refused(
+                                id,
+                                "order refused by the symbol's filters",
+                                t,
+                                market,
+                                now,
+                            ) {
+                                return;
+                            }
+                            queue.extend(more);
+                        }
+                        None => {}
+                    }
+                }
+                Intent::Cancel { .. } | Intent::CancelAll => {
+                    let Some(h) = self.items.get(&id) else { return };
+                    let Some(inst) = &h.inst else { return };
+                    let symbol = h.rec.symbol.clone();
+                    for cid in inst.cancel_ids(&i) {
+                        t.cancel(symbol.clone(), cid, market, now);
+                    }
+                }
+            }
+        }
+    }
+
+    fn refused_reset(&mut self, id: u64) {
+        if let Some(h) = self.items.get_mut(&id) {
+            h.refusals = 0;
+        }
+    }
+
+    /// Counts a refusal; true when the instance was stopped for it.
+    fn refused(
+        &mut self,
+        id: u64,
+        why: &str,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) -> bool {
+        let Some(h) = self.items.get_mut(&id) else {
+            return true;
+        };
+        h.refusals += 1;
+        tracing::warn!(id, name = %h.rec.name, reason = %why, "strategy order refused");
+        if h.refusals >= MAX_REFUSALS {
+            self.fail(
+                id,
+                format!("{MAX_REFUSALS} orders refused in a row; last: {why}"),
+                t,
+                market,
+                now,
+            );
+            return true;
+        }
+        false
+    }
+
+    /// Carries out one strategy command and says what happened.
+    pub fn command(
+        &mut self,
+        c: crate::engine::Command,
+        t: &mut Trading,
+        market: &MarketState,
+        now: Millis,
+    ) {
+        use crate::engine::Command;
+        let said = match c {
+            Command::StrategyCreate {
+                name,
+                symbol,
+                interval,
+                params,
+                start,
+            } => match self.create(&name, &symbol, interval, &params, now, t) {
+                Ok(id) if start => self.start(id, t, market, now),
+                Ok(id) => Ok(format!(
+                    "strategy #{id} {name} on {symbol} created (stopped)"
+                )),
+                Err(e) => Err(e),
+            },
+            Command::StrategyStart(id) => self.start(id, t, market, now),
+            Command::StrategyStop(id) => self.stop(id, "stopped by the user", t, market, now),
+            Command::StrategyEdit { id, params } => self.edit(id, &params, t, now),
+            Command::StrategyDelete(id) => self.delete(id, t),
+            _ => return,
+        };
+        match said {
+            Ok(text) => t.notify(false, format!("OK: {text}"), now),
+            Err(why) => t.notify(true, format!("REFUSED: {why}"), now),
+        }
+    }
+
+    pub fn rows(&self, market: &MarketState, venue: &str) -> Vec<StrategyRow> {
+        self.items
+            .values()
+            .map(|h| {
+                let (mut position, mut avg, mut realized, mut unreal, mut open, mut fills) = (
+                    Decimal::ZERO,
+                    Decimal::ZERO,
+                    Decimal::ZERO,
+                    Decimal::ZERO,
+                    0,
+                    0,
+                );
+                if let Some(inst) = &h.inst {
+                    let p = inst.position();
+                    position = p.qty;
+                    avg = p.avg_entry;
+                    if let Some(pos) = inst.portfolio().position(&h.rec.symbol) {
+                        realized = pos.realized_pnl();
+                        if let Some(m) = market_mid(market, &h.rec.symbol) {
+                            unreal = pos.unrealized_pnl(m);
+                        }
+                    }
+                    open = inst.open_orders().len();
+                    fills = inst.portfolio().fills_count();
+                }
+                StrategyRow {
+                    id: h.rec.id,
+                    name: h.rec.name.clone(),
+                    symbol: h.rec.symbol.clone(),
+                    interval: h.interval,
+                    venue: venue.to_string(),
+                    status: h.status.clone(),
+                    note: h.rec.note.clone(),
+                    params: h.rec.params.clone(),
+                    tag: tag(h.rec.id),
+                    position,
+                    avg_entry: avg,
+                    realized_pnl: realized,
+                    unrealized_pnl: unreal,
+                    open_orders: open,
+                    fills,
+                    state: h.inst.as_ref().map(|i| i.state()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The tag an instance's client order ids carry.
+pub fn tag(id: u64) -> String {
+    format!("s{id}")
+}
+
+fn market_mid(market: &MarketState, symbol: &str) -> Option<Decimal> {
+    (market.symbol == symbol && market.sync.is_live())
+        .then(|| market.sync.book().mid().map(|m| m.to_decimal()))
+        .flatten()
+}
+
+fn exec_cid(ev: &TradeEvent) -> &str {
+    match ev {
+        TradeEvent::Execution(r) => &r.client_order_id,
+        _ => "",
+    }
+}
