@@ -207,7 +207,9 @@ mod tests {
 
     #[test]
     fn series_match_the_indicators_run_directly_and_warm_up_with_none() {
-        let closes: Vec<f64> = (0..80).map(|i| 100.0 + (i as f64 * 0.7).sin() * 5.0).collect();
+        let closes: Vec<f64> = (0..80)
+            .map(|i| 100.0 + (i as f64 * 0.7).sin() * 5.0)
+            .collect();
         let k = candles(&closes);
         let s = Series::compute(&k, &all_on());
         assert_eq!(s.ema_fast.len(), 80);
@@ -251,5 +253,39 @@ mod tests {
         c.get(&k, &off);
         assert_eq!(c.computed(), 4);
         assert!(c.get(&[], &off).ema_fast.is_empty());
+    }
+
+    #[test]
+    fn redraws_with_unchanged_candles_do_not_recompute() {
+        use crate::engine::View;
+        use crate::logging::LogBuffer;
+        use crate::ui::{Pane, UiOptions, UiState};
+        use ratatui::{backend::TestBackend, Terminal};
+        let mut ui = UiState::new(&UiOptions {
+            cfg: Config::defaults().ui,
+            read_only: false,
+        });
+        ui.overlays = all_on();
+        ui.focus = Pane::Chart;
+        let closes: Vec<f64> = (0..100).map(|i| 100.0 + (i % 7) as f64).collect();
+        let mut view = View {
+            candles: candles(&closes),
+            ..View::default()
+        };
+        let logs = LogBuffer::new();
+        let mut term = Terminal::new(TestBackend::new(140, 45)).unwrap();
+        let mut draw = |ui: &mut UiState, view: &View| {
+            term.draw(|f| crate::ui::draw(f, ui, view, &logs)).unwrap();
+        };
+        draw(&mut ui, &view);
+        assert_eq!(ui.overlay_cache.computed(), 1);
+        view.seq += 1;
+        view.book.last_update_id += 1;
+        draw(&mut ui, &view);
+        draw(&mut ui, &view);
+        assert_eq!(ui.overlay_cache.computed(), 1, "only the book moved");
+        view.candles.last_mut().unwrap().close = Fx(99 * 100_000_000);
+        draw(&mut ui, &view);
+        assert_eq!(ui.overlay_cache.computed(), 2, "the live candle moved");
     }
 }
