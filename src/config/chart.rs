@@ -178,6 +178,28 @@ mod tests {
     }
 
     #[test]
+    fn environment_variables_set_them_too() {
+        let env = vec![
+            ("TRADETERM_UI__OVERLAYS".into(), "[\"ema\", \"bb\"]".into()),
+            ("TRADETERM_UI__SUB_PANE".into(), "rsi".into()),
+            ("TRADETERM_UI__BB_STDDEV".into(), "2.5".into()),
+        ];
+        let u = load(None, None, &env, &Overrides::default())
+            .unwrap()
+            .config
+            .ui;
+        assert_eq!(u.overlays, vec![Overlay::Ema, Overlay::Bb]);
+        assert_eq!((u.sub_pane, u.bb_stddev), (SubPane::Rsi, 2.5));
+        let env = vec![("TRADETERM_UI__EMA_SLOW".to_string(), "5".to_string())];
+        let e = load(None, None, &env, &Overrides::default()).unwrap_err();
+        let e = e.to_string();
+        assert!(
+            e.contains("`ui.ema_fast` = 20") && e.contains("less than ui.ema_slow (5)"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn sub_pane_cycles_off_rsi_macd() {
         let mut s = SubPane::Off;
         let seen: Vec<SubPane> = (0..4)

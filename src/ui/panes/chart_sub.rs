@@ -272,6 +272,84 @@ mod tests {
     }
 
     #[test]
+    fn chart_and_sub_pane_draw_inside_any_area() {
+        use super::super::chart::{CandleChart, PriceLine};
+        use crate::domain::Kline;
+        use crate::fixed::Fx;
+        use crate::ui::overlays::Series;
+        use crate::ui::theme::{ColorDepth, Theme};
+        let k = |i: i64, c: i64| Kline {
+            open_time: i,
+            close_time: i,
+            open: Fx(c),
+            high: Fx(c + 5),
+            low: Fx(c - 5),
+            close: Fx(c + 1),
+            volume: rust_decimal::Decimal::ONE,
+            quote_volume: rust_decimal::Decimal::ONE,
+            trades: 1,
+            closed: true,
+        };
+        let candles: Vec<Kline> = (0..30).map(|i| k(i, 1000 + (i % 5) * 3)).collect();
+        let v: Vec<Option<f64>> = (0..30)
+            .map(|i| (i > 3).then_some(1e-5 * i as f64))
+            .collect();
+        let series = Series {
+            rsi: v.iter().map(|x| x.map(|x| x * 1e7)).collect(),
+            macd: v.iter().map(|x| x.map(|x| x - 1e-4)).collect(),
+            macd_signal: v.clone(),
+            macd_hist: v.iter().map(|x| x.map(|x| 2e-4 - x)).collect(),
+            ..Series::default()
+        };
+        let theme = Theme::new(ColorDepth::Ansi256);
+        let lines = [PriceLine {
+            values: &v,
+            glyph: "─",
+            style: theme.overlay(0),
+        }];
+        for glyphs in [Glyphs::Box, Glyphs::Ascii] {
+            for w in 0..40u16 {
+                for h in 0..20u16 {
+                    let area = Rect::new(3, 2, w, h);
+                    let mut buf = Buffer::empty(Rect::new(0, 0, 45, 24));
+                    let (main, sub) = split(area, SubPane::Macd);
+                    CandleChart {
+                        candles: &candles,
+                        lines: &lines,
+                        price_decimals: 8,
+                        qty_decimals: 0,
+                        glyphs,
+                        theme,
+                    }
+                    .render(main, &mut buf);
+                    for kind in [SubPane::Rsi, SubPane::Macd] {
+                        let cols = Columns::new(&candles, &lines, main.width, 8);
+                        SubChart {
+                            kind,
+                            series: &series,
+                            title: "T".into(),
+                            cols,
+                            total: candles.len(),
+                            price_decimals: 8,
+                            glyphs,
+                            theme,
+                        }
+                        .render(sub.unwrap_or(main), &mut buf);
+                    }
+                    // Nothing outside the area.
+                    for y in 0..24 {
+                        for x in 0..45 {
+                            if !area.contains((x, y).into()) {
+                                assert_eq!(buf[(x, y)].symbol(), " ", "{w}x{h} at {x},{y}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn rsi_guides_get_rows_of_their_own_at_three_rows() {
         let b = Bands {
             hi: 100.0,
