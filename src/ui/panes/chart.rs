@@ -465,6 +465,34 @@ mod tests {
     }
 
     #[test]
+    fn the_scale_takes_in_visible_lines_but_not_warm_up() {
+        let candles = [k("94", "100", "90", "98"), k("96", "97", "95", "95")];
+        let values = [None, Some(120.0)];
+        let lines = [PriceLine {
+            values: &values,
+            glyph: "~",
+            style: Style::default(),
+        }];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 6));
+        CandleChart {
+            candles: &candles,
+            lines: &lines,
+            price_decimals: 0,
+            qty_decimals: 0,
+            glyphs: Glyphs::Ascii,
+            theme: Theme::new(crate::ui::theme::ColorDepth::None),
+        }
+        .render(buf.area, &mut buf);
+        let rows: Vec<String> = (0..6)
+            .map(|y| (0..12).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        // The line's value is the top of the scale, drawn in the top row at
+        // the second candle; nothing at the first (warming up).
+        assert_eq!(rows[0], "       ~ 120", "{rows:?}");
+        assert_eq!(rows.iter().filter(|r| r.contains('~')).count(), 1);
+    }
+
+    #[test]
     fn a_flat_market_is_drawn_mid_chart() {
         let rows = render(&[k("100", "100", "100", "100")], Glyphs::Ascii, 10, 5);
         let col: String = rows.iter().map(|r| r.chars().nth(5).unwrap()).collect();
