@@ -255,3 +255,22 @@ fn key_releases_are_ignored() {
     q.kind = KeyEventKind::Release;
     assert_eq!(handle_key(&mut u, q, &v), None);
 }
+
+#[test]
+fn overlay_keys_toggle_on_the_main_screen_only() {
+    use tradeterm::config::SubPane;
+    let (v, mut u) = (view(), ui());
+    let before = u.overlays.clone();
+    assert_eq!(handle_key(&mut u, ch('E'), &v), None);
+    assert_eq!(handle_key(&mut u, ch('B'), &v), None);
+    assert_eq!(handle_key(&mut u, ch('I'), &v), None);
+    assert_eq!(
+        (u.overlays.ema, u.overlays.bb, u.overlays.sub),
+        (!before.ema, !before.bb, SubPane::Rsi)
+    );
+    // In the symbol prompt they are text.
+    handle_key(&mut u, ch('s'), &v);
+    type_str(&mut u, &v, "EBI");
+    assert_eq!(u.prompt.as_ref().unwrap().input, "EBI");
+    assert_eq!(u.overlays.sub, SubPane::Rsi);
+}

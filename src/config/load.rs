@@ -113,6 +113,8 @@ fn choices(key: &str) -> Option<Vec<&'static str>> {
         "ui.color" => vec!["auto", "truecolor", "256", "16", "never"],
         "ui.layout" => vec!["auto", "full", "compact"],
         "ui.glyphs" => vec!["ascii", "box"],
+        "ui.overlays" => super::Overlay::NAMES.to_vec(),
+        "ui.sub_pane" => super::SubPane::NAMES.to_vec(),
         "market.interval" => Interval::ALL.iter().map(|i| i.as_str()).collect(),
         _ => return None,
     })
@@ -272,6 +274,16 @@ fn merge(
                 if let Value::Array(items) = &other {
                     if let Some(bad) = items.iter().find(|i| !i.is_str()) {
                         return Err(invalid(src, &key, bad, "expected a list of strings".into()));
+                    }
+                    // A list of choices (`ui.overlays`): each item is one.
+                    if let Some(allowed) = choices(&key) {
+                        let unknown = items
+                            .iter()
+                            .find(|i| !i.as_str().is_some_and(|s| allowed.contains(&s)));
+                        if let Some(bad) = unknown {
+                            let expected = format!("expected one of: {}", allowed.join(", "));
+                            return Err(invalid(src, &key, bad, expected));
+                        }
                     }
                 }
                 into.insert(k.clone(), other);
@@ -635,6 +647,7 @@ fn validate_with(c: &Config, origins: &BTreeMap<String, Source>) -> Result<(), C
         ));
     }
     super::trading::validate(c, &fail)?;
+    super::chart::validate(c, &fail)?;
     for (mode, ep) in &c.endpoints {
         for (k, url, schemes) in [
             ("rest", &ep.rest, &["http://", "https://"][..]),

@@ -3,10 +3,12 @@
 //! flags. Each layer is checked on its own so an error names the file (or
 //! variable), the line, the key and what was expected.
 
+mod chart;
 mod load;
 pub mod paths;
 mod trading;
 
+pub use chart::{Overlay, SubPane, MAX_PERIOD};
 pub use load::{load, ConfigError, Layers, Overrides, Source};
 pub use trading::{PaperCfg, RiskCfg};
 
@@ -147,6 +149,15 @@ pub struct UiCfg {
     pub tape_len: u32,
     pub layout: LayoutChoice,
     pub glyphs: Glyphs,
+    /// Indicators drawn over the candles at start (`E`/`B` toggle them).
+    pub overlays: Vec<Overlay>,
+    /// The indicator pane under the chart at start (`I` cycles it).
+    pub sub_pane: SubPane,
+    pub ema_fast: u32,
+    pub ema_slow: u32,
+    pub bb_period: u32,
+    pub bb_stddev: f64,
+    pub rsi_period: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

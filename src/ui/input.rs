@@ -80,6 +80,9 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         KeyAction::DepthLess => ui.book_depth = ui.book_depth.saturating_sub(1).max(MIN_DEPTH),
         KeyAction::Freeze => ui.toggle_freeze(ui.focus, view),
         KeyAction::Maximise => ui.maximised = !ui.maximised,
+        KeyAction::ToggleEma => ui.overlays.ema = !ui.overlays.ema,
+        KeyAction::ToggleBollinger => ui.overlays.bb = !ui.overlays.bb,
+        KeyAction::CycleSubPane => ui.overlays.sub = ui.overlays.sub.next(),
         KeyAction::ScrollUp | KeyAction::ScrollDown => {
             let orders = view.trading.as_ref().map_or(&[][..], |t| &t.open_orders);
             if ui.focus == Pane::Orders {

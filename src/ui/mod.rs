@@ -22,6 +22,7 @@ mod format;
 mod input;
 pub mod keymap;
 pub mod layout;
+pub mod overlays;
 pub mod panes;
 mod render;
 mod state;

@@ -2,6 +2,7 @@
 //! focus, overlays, depth, frozen copies, scroll offsets, theme and clock,
 //! and the order ticket / confirmations being filled in.
 
+use super::overlays::{OverlayCache, OverlaySettings};
 use super::theme::{ColorDepth, Theme};
 use super::ticket::TicketState;
 use super::UiOptions;
@@ -254,6 +255,10 @@ pub struct UiState {
     /// A short UI-side message in the trading bar (e.g. "no open orders");
     /// cleared by the next key.
     pub trade_msg: Option<String>,
+    /// Chart indicators on or off, and their periods.
+    pub overlays: OverlaySettings,
+    /// The indicator series of the last chart draw.
+    pub(crate) overlay_cache: OverlayCache,
     pub(crate) frozen: Frozen,
 }
 
@@ -279,6 +284,8 @@ impl UiState {
             ticket: None,
             confirm: None,
             trade_msg: None,
+            overlays: OverlaySettings::from_config(cfg),
+            overlay_cache: OverlayCache::default(),
             frozen: Frozen::default(),
         }
     }

@@ -75,6 +75,8 @@ const TESTNET: Tone = tone((240, 185, 11), 214, Color::Yellow);
 const DEMO: Tone = tone((167, 139, 250), 141, Color::Magenta);
 const PAPER: Tone = tone((97, 175, 239), 75, Color::Cyan);
 const SIM: Tone = tone((45, 212, 191), 43, Color::Cyan);
+const ORANGE: Tone = tone((255, 159, 67), 215, Color::Yellow);
+const VIOLET: Tone = tone((167, 139, 250), 141, Color::Magenta);
 
 /// Styles for every role the panes draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +189,22 @@ impl Theme {
             s.add_modifier(Modifier::BOLD)
         } else {
             s
+        }
+    }
+
+    /// Indicator lines on the chart, `slot` 0 to 2 (orange, violet, blue).
+    /// In monochrome they are bold, plain and dim; each series also has a
+    /// glyph of its own, so they stay apart without colour.
+    pub fn overlay(&self, slot: usize) -> Style {
+        let tone = [ORANGE, VIOLET, ACCENT][slot % 3];
+        if self.has_color() {
+            self.fg(tone)
+        } else {
+            match slot % 3 {
+                0 => Style::default().add_modifier(Modifier::BOLD),
+                1 => Style::default(),
+                _ => Style::default().add_modifier(Modifier::DIM),
+            }
         }
     }
 

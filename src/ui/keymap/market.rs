@@ -78,6 +78,29 @@ pub static BINDINGS: &[Binding] = &[
         "Maximise / restore the focused pane",
         Some("max"),
     ),
+    // Chart overlays. `e` (maximise) and `b` (buy) are taken, so these are
+    // capitals; no footer hint, the footer is full at 80 columns.
+    bind(
+        &[ch('E')],
+        C::Main,
+        A::ToggleEma,
+        "Chart: EMA lines (fast, slow) on / off",
+        None,
+    ),
+    bind(
+        &[ch('B')],
+        C::Main,
+        A::ToggleBollinger,
+        "Chart: Bollinger Bands on / off",
+        None,
+    ),
+    bind(
+        &[ch('I')],
+        C::Main,
+        A::CycleSubPane,
+        "Chart: indicator pane off / RSI / MACD",
+        None,
+    ),
     bind(
         &[ch('k'), key(KeyCode::Up)],
         C::Scroll,

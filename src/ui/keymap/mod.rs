@@ -165,6 +165,12 @@ pub enum KeyAction {
     DepthLess,
     Freeze,
     Maximise,
+    /// Chart: EMA fast and slow lines on / off.
+    ToggleEma,
+    /// Chart: Bollinger Bands on / off.
+    ToggleBollinger,
+    /// Chart: indicator pane off, RSI, MACD, off.
+    CycleSubPane,
     ScrollUp,
     ScrollDown,
     ScrollNewest,
@@ -288,6 +294,25 @@ mod tests {
                             a.context
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn main_keys_are_not_shadowed_on_the_main_screen() {
+        // Trade, Scroll and Orders are looked up before Main there, so a key
+        // they share with Main would hide the Main binding.
+        let before = [Context::Trade, Context::Scroll, Context::Orders];
+        for m in active(true).filter(|b| b.context == Context::Main) {
+            for o in active(true).filter(|b| before.contains(&b.context)) {
+                for k in m.keys {
+                    assert!(
+                        !o.keys.contains(k),
+                        "{} hidden by {:?}",
+                        k.label(),
+                        o.context
+                    );
                 }
             }
         }

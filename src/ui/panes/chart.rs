@@ -5,13 +5,20 @@
 //!
 //! Scaling uses integer arithmetic on the exact values, so axis labels are
 //! exact prices at the symbol's decimals.
+//!
+//! Indicator lines (EMA, Bollinger Bands) are drawn over the candles in the
+//! same price scale, and the scale takes in their visible values so a band
+//! outside the candles' range is not cut off. The overlays are built in
+//! [`super::chart_overlay`], the RSI/MACD pane under the chart in
+//! [`super::chart_sub`].
 
-use super::pane_block;
+use super::{chart_overlay, chart_sub, pane_block};
 use crate::config::Glyphs;
 use crate::domain::{Interval, Kline};
 use crate::engine::View;
 use crate::fixed::Fx;
 use crate::text::sanitize;
+use crate::ui::overlays::OverlayCache;
 use crate::ui::state::{Pane, UiState};
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -44,13 +51,93 @@ fn cell_glyph(top: Part, bottom: Part) -> &'static str {
     }
 }
 
+/// One indicator line over the candles, in their price scale.
+#[derive(Clone, Copy, Debug)]
+pub struct PriceLine<'a> {
+    /// A value per candle of the view (same order as the candles); `None`
+    /// while the indicator warms up, which draws nothing.
+    pub values: &'a [Option<f64>],
+    pub glyph: &'static str,
+    pub style: Style,
+}
+
 /// The chart widget. Renders into whatever area it is given.
 pub struct CandleChart<'a> {
     pub candles: &'a [Kline],
+    /// Indicator lines drawn over the candles, in order (later on top).
+    pub lines: &'a [PriceLine<'a>],
     pub price_decimals: u32,
     pub qty_decimals: u32,
     pub glyphs: Glyphs,
     pub theme: Theme,
+}
+
+/// An indicator value as a price, for the integer scale. `None` for values
+/// no price can have (NaN, infinities).
+fn fx_of(v: f64) -> Option<Fx> {
+    v.is_finite()
+        .then(|| Fx((v * crate::fixed::ONE as f64).round() as i64))
+}
+
+/// Highest and lowest price among the candles from `from` on and the
+/// indicator values at the same candles.
+fn range(candles: &[Kline], lines: &[PriceLine<'_>], from: usize) -> (Fx, Fx) {
+    let candles = candles.get(from..).unwrap_or_default();
+    let mut hl = candles
+        .iter()
+        .fold((Fx(i64::MIN), Fx(i64::MAX)), |(h, l), k| {
+            (h.max(k.high), l.min(k.low))
+        });
+    for line in lines {
+        let vals = line.values.get(from..).unwrap_or_default();
+        for p in vals.iter().filter_map(|v| v.and_then(fx_of)) {
+            hl = (hl.0.max(p), hl.1.min(p));
+        }
+    }
+    hl
+}
+
+/// Where the candle columns go. The indicator pane under the chart uses
+/// the same columns, so each value sits under its candle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Columns {
+    /// Candles shown: the newest `n`, right-aligned in the plot.
+    pub n: usize,
+    /// Width of the plot, left of the price axis.
+    pub plot_w: usize,
+    /// Width of the axis (widest label plus a gap).
+    pub axis_w: usize,
+}
+
+impl Columns {
+    /// Lays out `candles` (and the price lines over them) in `width` cells
+    /// with labels at `price_decimals`.
+    pub fn new(
+        candles: &[Kline],
+        lines: &[PriceLine<'_>],
+        width: u16,
+        price_decimals: u32,
+    ) -> Self {
+        let (hi, lo) = range(candles, lines, 0);
+        let label = |p: Fx| p.fmt_dp(price_decimals).len();
+        let axis_w = label(hi).max(label(lo)) + 1;
+        let plot_w = (width as usize).saturating_sub(axis_w);
+        Columns {
+            n: candles.len().min(plot_w),
+            plot_w,
+            axis_w,
+        }
+    }
+
+    /// Column of the first candle shown.
+    pub fn x0(&self, area: Rect) -> u16 {
+        area.x + (self.plot_w - self.n) as u16
+    }
+
+    /// Column of the price axis labels.
+    pub fn axis_x(&self, area: Rect) -> u16 {
+        area.x + self.plot_w as u16 + 1
+    }
 }
 
 /// Maps prices to rows of `res` sub-rows from the top, exactly.
@@ -105,21 +192,14 @@ impl Widget for CandleChart<'_> {
         };
         let price_h = h - info_h - vol_h;
         // Axis width from the widest label the data can produce.
-        let (hi, lo) = self
-            .candles
-            .iter()
-            .fold((Fx(i64::MIN), Fx(i64::MAX)), |(h, l), k| {
-                (h.max(k.high), l.min(k.low))
-            });
-        let axis_w = self.label(hi).len().max(self.label(lo).len()) + 1;
-        let plot_w = (area.width as usize).saturating_sub(axis_w);
-        let n = self.candles.len().min(plot_w);
-        let shown = &self.candles[self.candles.len() - n..];
-        let (mut hi, mut lo) = shown
-            .iter()
-            .fold((Fx(i64::MIN), Fx(i64::MAX)), |(h, l), k| {
-                (h.max(k.high), l.min(k.low))
-            });
+        let cols = Columns::new(self.candles, self.lines, area.width, self.price_decimals);
+        let n = cols.n;
+        if n == 0 {
+            return;
+        }
+        let first = self.candles.len() - n;
+        let shown = &self.candles[first..];
+        let (mut hi, mut lo) = range(self.candles, self.lines, first);
         if hi == lo {
             // A flat market: one tick either side puts it mid-chart.
             let tick = 10i64.pow(8 - self.price_decimals.min(8));
@@ -133,7 +213,7 @@ impl Widget for CandleChart<'_> {
             res: (price_h * sub) as i128,
         };
         let top = area.y + info_h as u16;
-        let x0 = area.x + (plot_w - n) as u16;
+        let x0 = cols.x0(area);
 
         if info_h == 1 {
             let last = &shown[n - 1];
@@ -191,6 +271,20 @@ impl Widget for CandleChart<'_> {
             }
         }
 
+        // Indicator lines over the candles; nothing while they warm up.
+        for line in self.lines {
+            let vals = line.values.get(first..).unwrap_or_default();
+            for (i, p) in vals.iter().enumerate().take(n) {
+                let Some(p) = p.and_then(fx_of) else { continue };
+                let r = scale.row(p) / sub;
+                if r < price_h {
+                    let cell = &mut buf[(x0 + i as u16, top + r as u16)];
+                    cell.reset();
+                    cell.set_symbol(line.glyph).set_style(line.style);
+                }
+            }
+        }
+
         // Price axis: a few evenly spaced labels plus the last close, marked.
         let ax = x0 + n as u16 + 1;
         let aw = (area.right() - ax.min(area.right())) as usize;
@@ -244,11 +338,20 @@ impl Widget for CandleChart<'_> {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, ui: &UiState, live: &View) {
+/// Draws the chart pane. Takes the state mutably only for the overlay
+/// cache, which is moved out for the draw so the rest of the state can be
+/// read alongside it.
+pub fn render(frame: &mut Frame, area: Rect, ui: &mut UiState, live: &View) {
+    let mut cache = std::mem::take(&mut ui.overlay_cache);
+    draw(frame, area, ui, live, &mut cache);
+    ui.overlay_cache = cache;
+}
+
+fn draw(frame: &mut Frame, area: Rect, ui: &UiState, live: &View, cache: &mut OverlayCache) {
     let view = ui.frozen.view(Pane::Chart, live);
     let t = &ui.theme;
     let interval = view.interval.unwrap_or(Interval::M1);
-    let block = pane_block(
+    let mut block = pane_block(
         ui,
         Pane::Chart,
         vec![
@@ -257,8 +360,8 @@ pub fn render(frame: &mut Frame, area: Rect, ui: &UiState, live: &View) {
         ],
     );
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     if view.candles.is_empty() {
+        frame.render_widget(block, area);
         let msg = Span::styled("no candles yet", t.dim());
         frame.render_widget(
             Paragraph::new(vec![Line::default(), Line::from(msg)]),
@@ -266,16 +369,52 @@ pub fn render(frame: &mut Frame, area: Rect, ui: &UiState, live: &View) {
         );
         return;
     }
+    let settings = &ui.overlays;
+    let series = cache.get(&view.candles, settings);
+    let lines = chart_overlay::price_lines(settings, series, t, ui.glyphs);
+    let (main, sub) = chart_sub::split(inner, settings.sub);
+    let sub_title = chart_sub::title(settings, series, view.price_decimals);
+    // A sub-pane without room keeps its latest values in the legend.
+    let hidden_sub = sub_title.as_deref().filter(|_| sub.is_none());
+    let legend = chart_overlay::legend(
+        settings,
+        series,
+        hidden_sub,
+        view.price_decimals,
+        t,
+        ui.glyphs,
+        area.width.saturating_sub(4) as usize,
+    );
+    if let Some(l) = legend {
+        block = block.title_bottom(l);
+    }
+    frame.render_widget(block, area);
     frame.render_widget(
         CandleChart {
             candles: &view.candles,
+            lines: &lines,
             price_decimals: view.price_decimals,
             qty_decimals: view.qty_decimals,
             glyphs: ui.glyphs,
             theme: ui.theme,
         },
-        inner,
+        main,
     );
+    if let (Some(r), Some(title)) = (sub, sub_title) {
+        frame.render_widget(
+            chart_sub::SubChart {
+                kind: settings.sub,
+                series,
+                title,
+                cols: Columns::new(&view.candles, &lines, main.width, view.price_decimals),
+                total: view.candles.len(),
+                price_decimals: view.price_decimals,
+                glyphs: ui.glyphs,
+                theme: ui.theme,
+            },
+            r,
+        );
+    }
 }
 
 #[cfg(test)]
@@ -302,6 +441,7 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
         CandleChart {
             candles,
+            lines: &[],
             price_decimals: 0,
             qty_decimals: 0,
             glyphs,
@@ -322,6 +462,34 @@ mod tests {
         assert_eq!(col, "|###||");
         assert!(rows[5].contains("90"), "{rows:?}");
         assert!(rows[0].contains("100"), "{rows:?}");
+    }
+
+    #[test]
+    fn the_scale_takes_in_visible_lines_but_not_warm_up() {
+        let candles = [k("94", "100", "90", "98"), k("96", "97", "95", "95")];
+        let values = [None, Some(120.0)];
+        let lines = [PriceLine {
+            values: &values,
+            glyph: "~",
+            style: Style::default(),
+        }];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 6));
+        CandleChart {
+            candles: &candles,
+            lines: &lines,
+            price_decimals: 0,
+            qty_decimals: 0,
+            glyphs: Glyphs::Ascii,
+            theme: Theme::new(crate::ui::theme::ColorDepth::None),
+        }
+        .render(buf.area, &mut buf);
+        let rows: Vec<String> = (0..6)
+            .map(|y| (0..12).map(|x| buf[(x, y)].symbol()).collect())
+            .collect();
+        // The line's value is the top of the scale, drawn in the top row at
+        // the second candle; nothing at the first (warming up).
+        assert_eq!(rows[0], "       ~ 120", "{rows:?}");
+        assert_eq!(rows.iter().filter(|r| r.contains('~')).count(), 1);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod book;
 pub mod chart;
+pub mod chart_overlay;
+pub mod chart_sub;
 pub mod confirm;
 pub mod footer;
 pub mod help;
