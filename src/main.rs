@@ -170,6 +170,10 @@ fn main() -> ExitCode {
                 )
                 .await
             }
+            Some(Cmd::Strategies { markdown }) => {
+                app::strategies_cmd::run(markdown);
+                Ok(())
+            }
             Some(Cmd::Config { default }) => config_cmd(&g, default),
             Some(Cmd::Indicators {
                 data, ind, json, ..

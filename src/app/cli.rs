@@ -371,6 +371,12 @@ pub enum Cmd {
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,
     },
+    /// List the built-in strategies and their parameters (defaults, ranges).
+    Strategies {
+        /// Markdown tables (as in the README).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print the effective configuration and where each value came from.
     Config {
         /// Print the built-in defaults instead.

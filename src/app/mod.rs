@@ -9,6 +9,7 @@ pub mod print;
 pub mod run;
 pub mod run_cmd;
 pub mod sim_cmd;
+pub mod strategies_cmd;
 pub mod ticker;
 pub mod trade_account;
 pub mod trade_oco;
