@@ -15,9 +15,10 @@
 //!
 //! The strategies pane is reached the same way in both layouts: Tab (after
 //! Account). In full it takes the whole account row while it has focus
-//! (its table and the selected instance's detail need the width), as the
-//! compact chart takes the tape's place; in compact it takes the body like
-//! the other trading panes.
+//! (its table and the selected instance's detail need the width), and the
+//! row grows to 2/5 of the space under the ticker, as the compact chart
+//! takes the tape's place; in compact it takes the body like the other
+//! trading panes.
 
 use super::state::{Pane, UiState};
 use crate::config::LayoutChoice;
@@ -103,7 +104,13 @@ pub fn compute(area: Rect, ui: &UiState, trading: bool) -> Option<Areas> {
     } else {
         3
     };
-    let account_h = if full && trading {
+    let account_h = if full && trading && ui.focus == Pane::Strategies {
+        // The table and the selected instance's detail (signal, values,
+        // last action, params) want more lines than the account panes.
+        (rest_h * 2 / 5)
+            .clamp(9, 16)
+            .min(rest_h.saturating_sub(logs_h + 3))
+    } else if full && trading {
         (rest_h / 3)
             .clamp(7, 14)
             .min(rest_h.saturating_sub(logs_h + 3))
