@@ -109,8 +109,12 @@ fn help_overlay_lists_every_binding() {
     handle_key(&mut u, ch('?'), &v);
     let s = text(&render(&mut u, &v, &l, 140, 45));
     let lines: Vec<&str> = s.lines().collect();
-    // Without an account there is no open orders pane, and no order keys.
-    for b in BINDINGS.iter().filter(|b| b.context != Context::Orders) {
+    // Without an account there is no open orders or strategies pane, and
+    // no order keys.
+    for b in BINDINGS
+        .iter()
+        .filter(|b| !matches!(b.context, Context::Orders | Context::Strategies))
+    {
         let keys = keys_label(b);
         assert!(
             lines

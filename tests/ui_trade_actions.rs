@@ -162,12 +162,15 @@ fn read_only_or_no_account_has_no_order_keys_at_all() {
 fn tab_reaches_the_account_panes_only_when_there_is_an_account() {
     let (v, mut u) = (view_trading(), ui());
     let mut seen = vec![u.focus];
-    for _ in 0..6 {
+    for _ in 0..7 {
         handle_key(&mut u, key(KeyCode::Tab), &v);
         seen.push(u.focus);
     }
     use Pane::*;
-    assert_eq!(seen, [Book, Trades, Chart, Orders, History, Account, Logs]);
+    assert_eq!(
+        seen,
+        [Book, Trades, Chart, Orders, History, Account, Strategies, Logs]
+    );
     let (v, mut u) = (view(), ui());
     u.focus = Chart;
     handle_key(&mut u, key(KeyCode::Tab), &v);

@@ -445,7 +445,7 @@ fn no_color_keeps_sides_and_pnl_readable() {
 #[test]
 fn smallest_terminal_still_draws_the_ticket_and_panes() {
     let (v, l, mut u) = (view_trading(), logs(), ui());
-    for focus in [Pane::Orders, Pane::History, Pane::Account] {
+    for focus in [Pane::Orders, Pane::History, Pane::Account, Pane::Strategies] {
         u.focus = focus;
         let s = text(&render(&mut u, &v, &l, 60, 16));
         assert!(s.contains(focus.title()), "\n{s}");

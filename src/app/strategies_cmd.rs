@@ -22,9 +22,15 @@ pub fn run(markdown: bool) {
                 (_, None, None) => String::new(),
             };
             if markdown {
-                println!("| `{}` | {} | {} | {} |", p.name, p.default, range, p.description);
+                println!(
+                    "| `{}` | {} | {} | {} |",
+                    p.name, p.default, range, p.description
+                );
             } else {
-                println!("  {:<16} {:<10} {:<22} {}", p.name, p.default, range, p.description);
+                println!(
+                    "  {:<16} {:<10} {:<22} {}",
+                    p.name, p.default, range, p.description
+                );
             }
         }
         println!();

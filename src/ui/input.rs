@@ -6,7 +6,7 @@
 use super::completion::{candidates, common_prefix, is_known};
 use super::keymap::{lookup, Context, KeyAction};
 use super::state::{HelpState, Pane, PromptState, UiState, MAX_DEPTH, MIN_DEPTH};
-use super::{ticket, trade_input, Action};
+use super::{strategy_form, strategy_input, ticket, trade_input, Action};
 use crate::domain::Interval;
 use crate::engine::{Command, View};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -28,6 +28,8 @@ pub fn contexts(ui: &UiState) -> Vec<Context> {
         }
     } else if ui.confirm.is_some() {
         vec![Context::Confirm, Context::Anywhere]
+    } else if ui.strategy_form.is_some() {
+        vec![Context::StrategyForm, Context::Anywhere]
     } else if let Some(t) = &ui.ticket {
         if t.review.is_some() {
             vec![Context::Review, Context::Anywhere]
@@ -35,9 +37,12 @@ pub fn contexts(ui: &UiState) -> Vec<Context> {
             vec![Context::Ticket, Context::Anywhere]
         }
     } else {
+        // The focused pane's keys first: they win over global ones (see
+        // the keymap's module docs and `keymap::SHADOWED`).
         let pane = match ui.focus {
             Pane::Trades | Pane::Logs => Some(Context::Scroll),
             Pane::Orders => Some(Context::Orders),
+            Pane::Strategies => Some(Context::Strategies),
             _ => None,
         };
         pane.into_iter()
@@ -55,6 +60,7 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
     if !trading {
         // Trading went away (or never was): nothing may stay half-entered.
         ui.ticket = None;
+        ui.strategy_form = None;
         ui.confirm = None;
     }
     if view.trading.is_none() && ui.focus.is_trading() {
@@ -83,6 +89,19 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         KeyAction::ToggleEma => ui.overlays.ema = !ui.overlays.ema,
         KeyAction::ToggleBollinger => ui.overlays.bb = !ui.overlays.bb,
         KeyAction::CycleSubPane => ui.overlays.sub = ui.overlays.sub.next(),
+        KeyAction::ScrollUp | KeyAction::ScrollDown
+            if ui.focus == Pane::Strategies && ui.help.is_none() =>
+        {
+            ui.sync_strategy_selection(&view.strategies);
+            ui.strategies_sel = if action == KeyAction::ScrollUp {
+                ui.strategies_sel.saturating_sub(1)
+            } else {
+                ui.strategies_sel.saturating_add(1)
+            };
+            // Moved by row: the id follows the row.
+            ui.strategies_sel_id = None;
+            ui.sync_strategy_selection(&view.strategies);
+        }
         KeyAction::ScrollUp | KeyAction::ScrollDown => {
             let orders = view.trading.as_ref().map_or(&[][..], |t| &t.open_orders);
             if ui.focus == Pane::Orders {
@@ -114,6 +133,9 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
                 h.filtering = false;
                 h.filter.clear();
             }
+        }
+        KeyAction::DeleteChar | KeyAction::ClearInput if ui.strategy_form.is_some() => {
+            return strategy_form::handle(ui, action, view)
         }
         KeyAction::DeleteChar | KeyAction::ClearInput if ui.ticket.is_some() => {
             return ticket::input::handle(ui, action, &key, view)
@@ -149,6 +171,21 @@ pub fn handle_key(ui: &mut UiState, key: KeyEvent, view: &View) -> Option<Action
         | KeyAction::FieldPrev
         | KeyAction::FieldChange
         | KeyAction::FieldChangeBack
+        | KeyAction::FormSubmit
+        | KeyAction::FormCancel
+            if ui.strategy_form.is_some() =>
+        {
+            return strategy_form::handle(ui, action, view)
+        }
+        KeyAction::StrategyNew
+        | KeyAction::StrategyToggle
+        | KeyAction::StrategyEdit
+        | KeyAction::StrategyDelete => return strategy_input::handle(ui, action, view),
+        KeyAction::FormSubmit | KeyAction::FormCancel => {}
+        KeyAction::FieldNext
+        | KeyAction::FieldPrev
+        | KeyAction::FieldChange
+        | KeyAction::FieldChangeBack
         | KeyAction::Percent(_)
         | KeyAction::TicketReview
         | KeyAction::TicketClose
@@ -168,7 +205,9 @@ fn type_text(ui: &mut UiState, key: &KeyEvent) {
     {
         return;
     }
-    if ui.ticket.is_some() {
+    if let Some(f) = &mut ui.strategy_form {
+        f.type_char(c);
+    } else if ui.ticket.is_some() {
         ticket::input::type_char(ui, c);
     } else if let Some(p) = &mut ui.prompt {
         if p.input.chars().count() < MAX_INPUT && !c.is_whitespace() {

@@ -12,6 +12,13 @@
 //! bar; full adds a row of open orders | history | account above a shorter
 //! log, and compact gives a focused trading pane the whole body (book and
 //! tape make way), so every pane is reachable with Tab at 80x24.
+//!
+//! The strategies pane is reached the same way in both layouts: Tab (after
+//! Account). In full it takes the whole account row while it has focus
+//! (its table and the selected instance's detail need the width), and the
+//! row grows to 2/5 of the space under the ticker, as the compact chart
+//! takes the tape's place; in compact it takes the body like the other
+//! trading panes.
 
 use super::state::{Pane, UiState};
 use crate::config::LayoutChoice;
@@ -97,7 +104,13 @@ pub fn compute(area: Rect, ui: &UiState, trading: bool) -> Option<Areas> {
     } else {
         3
     };
-    let account_h = if full && trading {
+    let account_h = if full && trading && ui.focus == Pane::Strategies {
+        // The table and the selected instance's detail (signal, values,
+        // last action, params) want more lines than the account panes.
+        (rest_h * 2 / 5)
+            .clamp(9, 16)
+            .min(rest_h.saturating_sub(logs_h + 3))
+    } else if full && trading {
         (rest_h / 3)
             .clamp(7, 14)
             .min(rest_h.saturating_sub(logs_h + 3))
@@ -109,8 +122,11 @@ pub fn compute(area: Rect, ui: &UiState, trading: bool) -> Option<Areas> {
     let w = area.width;
     let panes = if full {
         let mut panes = market_row(body);
-        if trading {
-            panes.extend(account_row(Rect::new(area.x, body.bottom(), w, account_h)));
+        let row = Rect::new(area.x, body.bottom(), w, account_h);
+        if trading && ui.focus == Pane::Strategies {
+            panes.push((Pane::Strategies, row));
+        } else if trading {
+            panes.extend(account_row(row));
         }
         panes.push((Pane::Logs, logs));
         panes
@@ -244,13 +260,17 @@ mod tests {
         let fixed = 2 + a.ticker.height as u32 + u32::from(trading);
         assert_eq!(cells, w as u32 * (h as u32 - fixed), "{w}x{h} {trading}");
         assert_eq!(a.trade_bar.is_some(), trading);
-        let full_with_account = a.kind == LayoutKind::Full && trading;
+        let account_row = a.kind == LayoutKind::Full && trading && u.focus != Pane::Strategies;
         for p in [Pane::Orders, Pane::History, Pane::Account] {
             assert_eq!(
                 a.panes.iter().any(|x| x.0 == p),
-                full_with_account || u.focus == p,
+                account_row || u.focus == p,
                 "{p:?} at {w}x{h}"
             );
         }
+        assert_eq!(
+            a.panes.iter().any(|x| x.0 == Pane::Strategies),
+            u.focus == Pane::Strategies
+        );
     }
 }

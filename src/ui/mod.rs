@@ -15,6 +15,12 @@
 //! review sends `Command::PlaceOrder` only after the confirmation the mode
 //! asks for (LIVE: typing the symbol). Cancel, cancel-all, the kill switch
 //! and resume each ask first.
+//!
+//! Strategies: the strategies pane (Tab to it; it takes the account row's
+//! place while focused) lists the engine's instances and the selected one's
+//! signal, indicators, last action and parameters. With trading enabled,
+//! `n` opens the [`strategy_form`] (sends `Command::StrategyCreate`), Enter
+//! starts / stops, `e` edits parameters, `x` deletes (asks first).
 
 mod completion;
 mod event_loop;
@@ -26,6 +32,8 @@ pub mod overlays;
 pub mod panes;
 mod render;
 mod state;
+pub mod strategy_form;
+mod strategy_input;
 pub mod terminal;
 pub mod theme;
 pub mod ticket;

@@ -3,8 +3,8 @@
 
 use super::layout::{self, LayoutKind, MIN};
 use super::panes::{
-    account, book, chart, confirm, footer, help, history, logs, orders, prompt, status, ticker,
-    tradebar, trades,
+    account, book, chart, confirm, footer, help, history, logs, orders, prompt, status, strategies,
+    strategy_form, ticker, tradebar, trades,
 };
 use super::state::{Pane, UiState};
 use super::ticket;
@@ -46,11 +46,13 @@ pub fn draw(frame: &mut Frame, ui: &mut UiState, view: &View, logs: &LogBuffer) 
             Pane::Orders => orders::render(frame, *r, ui, view),
             Pane::History => history::render(frame, *r, ui, view),
             Pane::Account => account::render(frame, *r, ui, view),
+            Pane::Strategies => strategies::render(frame, *r, ui, view),
         }
     }
     footer::render(frame, areas.footer, ui, view);
     if ui.trading_enabled(view) {
         ticket::render::render(frame, area, ui, view);
+        strategy_form::render(frame, area, ui, view);
         confirm::render(frame, area, ui, view);
     }
     if ui.help.is_some() {

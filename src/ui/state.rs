@@ -3,6 +3,7 @@
 //! and the order ticket / confirmations being filled in.
 
 use super::overlays::{OverlayCache, OverlaySettings};
+use super::strategy_form::StrategyForm;
 use super::theme::{ColorDepth, Theme};
 use super::ticket::TicketState;
 use super::UiOptions;
@@ -28,18 +29,22 @@ pub enum Pane {
     History,
     /// Balances and positions.
     Account,
+    /// Strategy instances (selectable) and the selected one's state. Shown
+    /// in place of the account row while focused (see `layout`).
+    Strategies,
     Logs,
 }
 
 impl Pane {
     /// Focus order for Tab.
-    pub const ALL: [Pane; 7] = [
+    pub const ALL: [Pane; 8] = [
         Pane::Book,
         Pane::Trades,
         Pane::Chart,
         Pane::Orders,
         Pane::History,
         Pane::Account,
+        Pane::Strategies,
         Pane::Logs,
     ];
 
@@ -51,13 +56,18 @@ impl Pane {
             Pane::Orders => "Open orders",
             Pane::History => "History",
             Pane::Account => "Account",
+            Pane::Strategies => "Strategies",
             Pane::Logs => "Log",
         }
     }
 
-    /// Panes that exist only while the view carries an account.
+    /// Panes that exist only while the view carries an account
+    /// (strategies trade on the account's venue, so they go with it).
     pub fn is_trading(self) -> bool {
-        matches!(self, Pane::Orders | Pane::History | Pane::Account)
+        matches!(
+            self,
+            Pane::Orders | Pane::History | Pane::Account | Pane::Strategies
+        )
     }
 
     /// The pane `dir` steps away in focus order, wrapping; the trading
@@ -89,6 +99,12 @@ pub enum Confirm {
     },
     Halt,
     Resume,
+    /// Delete a (stopped) strategy instance.
+    StrategyDelete {
+        id: u64,
+        /// The instance as the user saw it ("#3 dca BTCUSDT 1h").
+        summary: String,
+    },
 }
 
 /// Where the clock text and trade times come from. Tests pin both so
@@ -184,8 +200,9 @@ impl Frozen {
             Pane::Chart => self.chart.is_some(),
             Pane::Logs => self.logs.is_some(),
             // Account data is never frozen: a stale order list invites
-            // cancelling the wrong thing.
-            Pane::Orders | Pane::History | Pane::Account => false,
+            // cancelling the wrong thing (a stale strategy list, stopping
+            // the wrong instance).
+            Pane::Orders | Pane::History | Pane::Account | Pane::Strategies => false,
         }
     }
 
@@ -206,7 +223,7 @@ impl Frozen {
                     None => Some(None),
                 }
             }
-            Pane::Orders | Pane::History | Pane::Account => {}
+            Pane::Orders | Pane::History | Pane::Account | Pane::Strategies => {}
         }
     }
 
@@ -216,7 +233,9 @@ impl Frozen {
             Pane::Book => &self.book,
             Pane::Trades => &self.trades,
             Pane::Chart => &self.chart,
-            Pane::Logs | Pane::Orders | Pane::History | Pane::Account => return live,
+            Pane::Logs | Pane::Orders | Pane::History | Pane::Account | Pane::Strategies => {
+                return live
+            }
         };
         slot.as_deref().unwrap_or(live)
     }
@@ -248,6 +267,12 @@ pub struct UiState {
     /// The selected order's client id: the selection follows the order when
     /// new ones arrive above it, rather than sliding onto another.
     pub orders_sel_id: Option<String>,
+    /// Selected row of the strategies pane, and the selected instance's id
+    /// (the selection follows the instance, as for orders).
+    pub strategies_sel: usize,
+    pub strategies_sel_id: Option<u64>,
+    /// The new-instance / edit-parameters form while open.
+    pub strategy_form: Option<StrategyForm>,
     /// The order ticket (and its review) while open.
     pub ticket: Option<TicketState>,
     /// A pending yes/no confirmation.
@@ -281,6 +306,9 @@ impl UiState {
             logs_scroll: 0,
             orders_sel: 0,
             orders_sel_id: None,
+            strategies_sel: 0,
+            strategies_sel_id: None,
+            strategy_form: None,
             ticket: None,
             confirm: None,
             trade_msg: None,
@@ -304,6 +332,7 @@ impl UiState {
         self.help.is_some()
             || self.prompt.is_some()
             || self.ticket.is_some()
+            || self.strategy_form.is_some()
             || self.confirm.is_some()
     }
 
@@ -319,6 +348,21 @@ impl UiState {
             .get(self.orders_sel)
             .map(|o| o.client_order_id.clone());
         self.orders_sel
+    }
+
+    /// Re-finds the selected strategy instance in `rows` (by id, else by
+    /// clamped row), remembers it, and returns its row.
+    pub fn sync_strategy_selection(
+        &mut self,
+        rows: &[crate::engine::strategy_view::StrategyRow],
+    ) -> usize {
+        let by_id = self
+            .strategies_sel_id
+            .and_then(|id| rows.iter().position(|r| r.id == id));
+        self.strategies_sel =
+            by_id.unwrap_or(self.strategies_sel.min(rows.len().saturating_sub(1)));
+        self.strategies_sel_id = rows.get(self.strategies_sel).map(|r| r.id);
+        self.strategies_sel
     }
 
     /// Order entry is possible: not `--read-only` and the engine runs a
@@ -341,7 +385,8 @@ mod tests {
         }
         assert_eq!(Pane::Chart.step(1, false), Pane::Logs);
         assert_eq!(Pane::Chart.step(1, true), Pane::Orders);
-        assert_eq!(Pane::Logs.step(-1, true), Pane::Account);
+        assert_eq!(Pane::Logs.step(-1, true), Pane::Strategies);
+        assert_eq!(Pane::Account.step(1, true), Pane::Strategies);
     }
 
     #[test]

@@ -108,5 +108,6 @@ fn answer(c: Confirm) -> Action {
             reason: KILL_REASON.into(),
         },
         Confirm::Resume => Command::Resume,
+        Confirm::StrategyDelete { id, .. } => Command::StrategyDelete(id),
     })
 }

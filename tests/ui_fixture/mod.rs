@@ -10,11 +10,13 @@ use std::sync::Arc;
 use tradeterm::config::{ColorChoice, Config, Mode};
 use tradeterm::domain::{BookTicker, Interval, Kline, Side, Ticker24h, Trade};
 use tradeterm::engine::{
-    BookView, ConnState, Notice, PositionRow, RestState, RoundTripRow, TradingView, View,
+    BookView, ConnState, Notice, PositionRow, RestState, RoundTripRow, StrategyRow, StrategyStatus,
+    TradingView, View,
 };
 use tradeterm::fixed::Fx;
 use tradeterm::logging::{LogBuffer, LogLine};
 use tradeterm::market::BookStatus;
+use tradeterm::strategy::StrategyState;
 use tradeterm::trading::account::{Balance, Fill};
 use tradeterm::trading::filters::SymbolFilters;
 use tradeterm::trading::order::{Order, OrderStatus, OrderType, TimeInForce};
@@ -388,6 +390,103 @@ pub fn view_trading() -> View {
     View {
         trading: Some(trading_view()),
         ..view()
+    }
+}
+
+/// Three strategy instances: a running swing on BTCUSDT with indicators,
+/// signal and a last action; a stopped grid on ETHUSDT (never started: no
+/// state); a dca stopped by an error, with its reason.
+pub fn strategy_rows() -> Vec<StrategyRow> {
+    let swing = StrategyRow {
+        id: 1,
+        name: "swing".into(),
+        symbol: "BTCUSDT".into(),
+        interval: Interval::M1,
+        venue: "paper".into(),
+        status: StrategyStatus::Running,
+        note: None,
+        params: "atr_period=14 atr_stop=0 fast=12 overbought=70 rsi_period=14 size=10 \
+                 size_mode=pct slow=26 stop_loss_pct=3 take_profit_pct=6 trailing_pct=0"
+            .into(),
+        tag: "s1".into(),
+        position: d("0.01617"),
+        avg_entry: d("61820.10"),
+        realized_pnl: d("12.5"),
+        unrealized_pnl: d("-0.35"),
+        open_orders: 1,
+        fills: 3,
+        state: Some(StrategyState {
+            name: "swing".into(),
+            symbol: "BTCUSDT".into(),
+            indicators: vec![
+                ("EMA 12".into(), "61810.42".into()),
+                ("EMA 26".into(), "61750.07".into()),
+                ("RSI 14".into(), "55.3".into()),
+                ("ATR 14".into(), "42.18".into()),
+            ],
+            signal: "LONG".into(),
+            last_action: Some("BUY 1000 USDT: EMA 12 crossed above EMA 26, RSI 55.3".into()),
+            last_action_ms: Some(T0 - 120_000),
+        }),
+    };
+    let grid = StrategyRow {
+        id: 2,
+        name: "grid".into(),
+        symbol: "ETHUSDT".into(),
+        interval: Interval::M5,
+        venue: "paper".into(),
+        status: StrategyStatus::Stopped,
+        note: Some("stopped by the user".into()),
+        params: "auto_pct=10 initial_buy=true levels=10 lower=3500 on_exit=keep \
+                 order_quote=100 spacing=arithmetic upper=4200"
+            .into(),
+        tag: "s2".into(),
+        position: d("0"),
+        avg_entry: d("0"),
+        realized_pnl: d("4.2"),
+        unrealized_pnl: d("0"),
+        open_orders: 0,
+        fills: 6,
+        state: None,
+    };
+    let dca = StrategyRow {
+        id: 3,
+        name: "dca".into(),
+        symbol: "BTCUSDT".into(),
+        interval: Interval::H1,
+        venue: "paper".into(),
+        status: StrategyStatus::Error("insufficient balance: 50 USDT needed, 3.20 free".into()),
+        note: Some("stopped: insufficient balance: 50 USDT needed, 3.20 free".into()),
+        params: "dip_pct=0 interval_ms=86400000 max_quote=0 quote_amount=50 take_profit_pct=0"
+            .into(),
+        tag: "s3".into(),
+        position: d("0.00081"),
+        avg_entry: d("61700"),
+        realized_pnl: d("0"),
+        unrealized_pnl: d("0.11"),
+        open_orders: 0,
+        fills: 1,
+        state: Some(StrategyState {
+            name: "dca".into(),
+            symbol: "BTCUSDT".into(),
+            indicators: vec![
+                ("buys".into(), "1".into()),
+                ("spent".into(), "50".into()),
+                ("last buy".into(), "61700".into()),
+            ],
+            signal: "WAIT: cannot buy: insufficient balance".into(),
+            last_action: Some("BUY 50 USDT: scheduled buy 1".into()),
+            last_action_ms: Some(T0 - 3_600_000),
+        }),
+    };
+    vec![swing, grid, dca]
+}
+
+/// The trading fixture with [`strategy_rows`].
+pub fn view_strategies() -> View {
+    View {
+        strategies: strategy_rows(),
+        ..view_trading()
     }
 }
 

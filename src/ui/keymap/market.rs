@@ -143,6 +143,22 @@ pub static BINDINGS: &[Binding] = &[
         "Select the next order",
         Some("select"),
     ),
+    // Selecting a strategy changes nothing: allowed read-only too, to
+    // watch instances run.
+    bind(
+        &[ch('k'), key(KeyCode::Up)],
+        C::Strategies,
+        A::ScrollUp,
+        "Select the previous strategy instance",
+        Some("select"),
+    ),
+    bind(
+        &[ch('j'), key(KeyCode::Down)],
+        C::Strategies,
+        A::ScrollDown,
+        "Select the next strategy instance",
+        Some("select"),
+    ),
     bind(
         &[key(KeyCode::Esc), ch('?'), ch('q')],
         C::Help,

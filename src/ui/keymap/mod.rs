@@ -1,15 +1,32 @@
 //! Keys as data. Every binding lives in [`BINDINGS`] (market data, always
-//! active) or [`TRADING_BINDINGS`] (order entry, active only when trading is
-//! on) with the context it applies in and a description; key handling looks
-//! actions up here, and the help overlay and the footer hints are generated
-//! from the same tables, so they cannot drift apart and a read-only session
-//! cannot reach, or be shown, an order key.
+//! active), [`TRADING_BINDINGS`] or [`STRATEGY_BINDINGS`] (order entry and
+//! strategies, active only when trading is on) with the context it applies
+//! in and a description; key handling looks actions up here, and the help
+//! overlay and the footer hints are generated from the same tables, so they
+//! cannot drift apart and a read-only session cannot reach, or be shown, an
+//! order key or a strategy key.
+//!
+//! Precedence: `ui::input::contexts` lists the focused pane's context
+//! ([`Context::Orders`], [`Context::Strategies`], [`Context::Scroll`]) before
+//! [`Context::Trade`] and [`Context::Main`], and [`lookup`] takes the first
+//! context that binds the key. So a pane binding wins over a global one
+//! while that pane has focus, and only then: `e` edits a strategy in the
+//! strategies pane and maximises everywhere else. Such shadowing is
+//! deliberate and listed in [`SHADOWED`]; a test fails when a new global
+//! key is shadowed by a pane without being listed there.
 
 mod market;
+mod strategies;
 mod trading;
 
 pub use market::BINDINGS;
+pub use strategies::STRATEGY_BINDINGS;
 pub use trading::TRADING_BINDINGS;
+
+/// Global keys a pane rebinds while it has focus: (pane context, key,
+/// the global action it hides there). See the module docs.
+pub const SHADOWED: &[(Context, Key, KeyAction)] =
+    &[(Context::Strategies, ch('e'), KeyAction::Maximise)];
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -103,6 +120,10 @@ pub enum Context {
     Scroll,
     /// The main screen while the open orders pane has focus.
     Orders,
+    /// The main screen while the strategies pane has focus.
+    Strategies,
+    /// The new-instance / edit-parameters form of a strategy.
+    StrategyForm,
     /// The order ticket.
     Ticket,
     /// The order review / confirmation.
@@ -119,12 +140,14 @@ pub enum Context {
 
 impl Context {
     /// Display order in the help overlay.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Anywhere,
         Context::Main,
         Context::Trade,
         Context::Scroll,
         Context::Orders,
+        Context::Strategies,
+        Context::StrategyForm,
         Context::Ticket,
         Context::Review,
         Context::Confirm,
@@ -140,6 +163,8 @@ impl Context {
             Context::Trade => "Trading",
             Context::Scroll => "Trades tape and log pane",
             Context::Orders => "Open orders pane",
+            Context::Strategies => "Strategies pane",
+            Context::StrategyForm => "Strategy form",
             Context::Ticket => "Order ticket",
             Context::Review => "Order review",
             Context::Confirm => "Confirmation",
@@ -204,6 +229,18 @@ pub enum KeyAction {
     ReviewBack,
     ConfirmYes,
     ConfirmNo,
+    /// Strategies pane: open the new-instance form.
+    StrategyNew,
+    /// Strategies pane: start the selected instance if stopped, stop it
+    /// if running.
+    StrategyToggle,
+    /// Strategies pane: edit the selected instance's parameters.
+    StrategyEdit,
+    /// Strategies pane: delete the selected (stopped) instance; asks first.
+    StrategyDelete,
+    /// Strategy form: create / save (only when every value is valid).
+    FormSubmit,
+    FormCancel,
 }
 
 /// One row of the keymap.
@@ -233,11 +270,16 @@ pub(crate) const fn bind(
     }
 }
 
-/// The bindings in force: the market table, plus the trading table when
-/// trading is on (not read-only and the engine runs a venue).
+/// The bindings in force: the market table, plus the trading and strategy
+/// tables when trading is on (not read-only and the engine runs a venue):
+/// strategies place orders, so they are order entry too.
 pub fn active(trading: bool) -> impl Iterator<Item = &'static Binding> {
-    let extra: &'static [Binding] = if trading { TRADING_BINDINGS } else { &[] };
-    BINDINGS.iter().chain(extra)
+    let (orders, strategies): (&'static [Binding], &'static [Binding]) = if trading {
+        (TRADING_BINDINGS, STRATEGY_BINDINGS)
+    } else {
+        (&[], &[])
+    };
+    BINDINGS.iter().chain(orders).chain(strategies)
 }
 
 /// The first binding for `key` among `contexts`, most specific first.
@@ -355,9 +397,35 @@ mod tests {
         assert!(hints(&ctxs, false).iter().all(|(_, h)| *h != "buy"));
     }
 
+    /// Pane contexts come first in lookups, so a pane key hides a global
+    /// one while the pane has focus. Every such case must be deliberate:
+    /// listed in `SHADOWED` (and so in the report of clashes).
+    #[test]
+    fn pane_keys_shadow_only_the_listed_global_keys() {
+        let panes = [Context::Scroll, Context::Orders, Context::Strategies];
+        let global = [Context::Trade, Context::Main];
+        let mut found = Vec::new();
+        for p in active(true).filter(|b| panes.contains(&b.context)) {
+            for g in active(true).filter(|b| global.contains(&b.context)) {
+                for k in p.keys.iter().filter(|k| g.keys.contains(k)) {
+                    found.push((p.context, *k, g.action));
+                }
+            }
+        }
+        assert_eq!(found, SHADOWED.to_vec());
+        // And the rule holds in a lookup: the pane wins, elsewhere the
+        // global key still works.
+        let e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE);
+        let focused = [Context::Strategies, Context::Trade, Context::Main];
+        assert_eq!(lookup(&focused, &e, true), Some(KeyAction::StrategyEdit));
+        assert_eq!(lookup(&focused[1..], &e, true), Some(KeyAction::Maximise));
+        // Read-only: no strategy keys, so `e` maximises there too.
+        assert_eq!(lookup(&focused, &e, false), Some(KeyAction::Maximise));
+    }
+
     #[test]
     fn no_trading_key_uses_alt() {
-        for b in TRADING_BINDINGS {
+        for b in TRADING_BINDINGS.iter().chain(STRATEGY_BINDINGS) {
             for k in b.keys {
                 assert!(!k.mods.contains(KeyModifiers::ALT), "{}", k.label());
             }

@@ -1,5 +1,5 @@
-//! The yes/no overlay before a cancel, a cancel-all, the kill switch or a
-//! resume. The question names exactly what will happen and where.
+//! The yes/no overlay before a cancel, a cancel-all, the kill switch, a
+//! resume or deleting a strategy instance. The question names exactly what will happen and where.
 
 use super::plain_block;
 use crate::engine::View;
@@ -49,6 +49,14 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
             vec![
                 "HALT trading: cancel all open orders, refuse new ones, stop strategies;".into(),
                 "stays halted across restarts until resumed (R).".into(),
+            ],
+        ),
+        Confirm::StrategyDelete { summary, .. } => (
+            " Delete strategy ",
+            t.warn(),
+            vec![
+                format!("Delete strategy instance {}?", sanitize(summary)),
+                "This cannot be undone.".into(),
             ],
         ),
         Confirm::Resume => {

@@ -35,7 +35,7 @@ fn lines<'a>(
     let t = &ui.theme;
     let groups: Vec<(Context, Vec<&Binding>)> = Context::ALL
         .into_iter()
-        .filter(|ctx| panes || *ctx != Context::Orders)
+        .filter(|ctx| panes || !matches!(ctx, Context::Orders | Context::Strategies))
         .map(|ctx| {
             let rows = active(trading)
                 .filter(|b| b.context == ctx && matches(b, filter))

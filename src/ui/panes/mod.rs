@@ -14,6 +14,8 @@ pub mod logs;
 pub mod orders;
 pub mod prompt;
 pub mod status;
+pub mod strategies;
+pub mod strategy_form;
 pub mod table;
 pub mod ticker;
 pub mod tradebar;
