@@ -13,9 +13,11 @@ pub fn run(markdown: bool) {
             println!("{}: {}", info.name, info.description);
         }
         for p in info.params {
+            // `|` would split a markdown table cell.
+            let or = if markdown { " / " } else { " | " };
             let range = match (&p.kind, p.min, p.max) {
-                (ParamKind::Choice(c), _, _) => c.join(" | "),
-                (ParamKind::Bool, _, _) => "true | false".to_string(),
+                (ParamKind::Choice(c), _, _) => c.join(or),
+                (ParamKind::Bool, _, _) => format!("true{or}false"),
                 (_, Some(lo), Some(hi)) => format!("{lo} .. {hi}"),
                 (_, Some(lo), None) => format!(">= {lo}"),
                 (_, None, Some(hi)) => format!("<= {hi}"),
