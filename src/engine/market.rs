@@ -115,6 +115,8 @@ enum Reply {
     Klines(u64, Interval, Result<Vec<Kline>, RestError>),
     Ticker(u64, Result<Ticker24h, RestError>),
     Clock(Result<i64, RestError>),
+    /// A depth snapshot of a symbol a strategy trades (not the screen's).
+    ExtraSnapshot(String, Result<DepthSnapshot, RestError>),
 }
 
 /// Starts the engine on the current tokio runtime.
@@ -131,6 +133,7 @@ pub fn spawn(settings: EngineSettings) -> EngineHandle {
     }
 }
 
+mod extra;
 mod strat;
 
 struct Engine {
@@ -163,6 +166,10 @@ struct Engine {
     strategies: super::strategies::Host,
     /// The stream list last sent to the WebSocket task.
     streams: Vec<String>,
+    /// Markets of other symbols that running strategy instances trade.
+    extra: std::collections::BTreeMap<String, MarketState>,
+    /// Extra symbols whose snapshot failed (asked again on the tick).
+    extra_retry: std::collections::BTreeSet<String>,
 }
 
 async fn run(
@@ -202,6 +209,8 @@ async fn run(
         trading_error,
         strategies,
         streams: streams0,
+        extra: Default::default(),
+        extra_retry: Default::default(),
         market: MarketState::new(&s.symbol, s.interval),
         rest,
         gen: 0,
@@ -261,7 +270,7 @@ async fn run(
                 e.dirty = true;
             },
             _ = strat_tick.tick(), if e.strategies.any_running() => {
-                e.strat_market(crate::strategy::MarketEvent::Timer, None);
+                e.strat_tick();
                 e.dirty = true;
             },
             _ = sleep_until(trading_at) => if let Some(t) = e.trading.as_mut() {
@@ -482,6 +491,7 @@ impl Engine {
                 }
             }
             Reply::Clock(Err(err)) => tracing::debug!(error = %err, "server time"),
+            Reply::ExtraSnapshot(sym, res) => self.on_extra_snapshot(sym, res),
         }
     }
 
@@ -569,6 +579,12 @@ impl Engine {
     }
 
     fn on_stream(&mut self, event: StreamEvent, recv_ms: i64) {
+        if let Some(other) = extra::symbol_of(&event).filter(|s| *s != self.market.symbol) {
+            if self.extra.contains_key(other) {
+                let other = other.to_string();
+                return self.on_extra_stream(other, event);
+            }
+        }
         let sym = &self.market.symbol;
         let mut latency = |e: i64| {
             if e > 0 {
@@ -654,7 +670,7 @@ impl Engine {
                 self.snapshot_inflight = false;
                 self.retry_snapshot_at = None;
                 self.attach_info();
-                self.strat_streams();
+                self.sync_extras();
                 self.fetch_history();
             }
             Command::SetInterval(iv) => {
@@ -695,7 +711,11 @@ impl Engine {
                     (Command::CancelAll { symbol }, Some(t)) => t.cancel_all(symbol, m, now),
                     (Command::Halt { reason }, Some(t)) => {
                         t.halt(&reason, m, now);
-                        self.strategies.on_halt(t, m, now);
+                        let mk = super::strategies::Markets {
+                            primary: m,
+                            extra: &self.extra,
+                        };
+                        self.strategies.on_halt(t, &mk, now);
                     }
                     (Command::Resume, Some(t)) => t.resume(now),
                     _ => {}
@@ -769,7 +789,10 @@ impl Engine {
                 .map(|t| t.view(&self.market, self.s.mode.badge())),
             trading_error: self.trading_error.clone(),
             strategies: self.strategies.rows(
-                &self.market,
+                &super::strategies::Markets {
+                    primary: &self.market,
+                    extra: &self.extra,
+                },
                 &self
                     .trading
                     .as_ref()

@@ -91,9 +91,9 @@ impl Host {
     }
 
     /// Starts the instances waiting to resume (the account is reconciled).
-    pub fn resume_pending(&mut self, t: &mut Trading, market: &MarketState, now: Millis) {
+    pub fn resume_pending(&mut self, t: &mut Trading, mk: &Markets, now: Millis) {
         for id in std::mem::take(&mut self.pending) {
-            match self.start(id, t, market, now) {
+            match self.start(id, t, mk, now) {
                 Ok(text) => t.notify(false, format!("OK: {text} (resumed)"), now),
                 Err(why) => t.notify(true, format!("strategy #{id} not resumed: {why}"), now),
             }
@@ -104,6 +104,28 @@ impl Host {
         self.items
             .values()
             .any(|h| h.status == StrategyStatus::Running)
+    }
+
+    /// Symbols of the running instances.
+    pub fn running_symbols(&self) -> std::collections::BTreeSet<String> {
+        self.items
+            .values()
+            .filter(|h| h.status == StrategyStatus::Running)
+            .map(|h| h.rec.symbol.clone())
+            .collect()
+    }
+
+    /// The 1 s tick: every running instance sees time pass.
+    pub fn on_timer(&mut self, t: &mut Trading, mk: &Markets, now: Millis) {
+        let ids: Vec<u64> = self
+            .items
+            .iter()
+            .filter(|(_, h)| h.status == StrategyStatus::Running && mk.get(&h.rec.symbol).is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.feed(id, &MarketEvent::Timer, t, mk, now);
+        }
     }
 
     /// Kline intervals the running instances of `symbol` need streamed.
@@ -174,7 +196,7 @@ impl Host {
         }
     }
 
-    pub fn start(&mut self, id: u64, t: &mut Trading, market: &MarketState, now: Millis) -> Said {
+    pub fn start(&mut self, id: u64, t: &mut Trading, mk: &Markets, now: Millis) -> Said {
         let h = self
             .items
             .get_mut(&id)
@@ -212,21 +234,14 @@ impl Host {
         self.persist(id, t, now);
         t.set_collect(true);
         // A first look at the market, so it need not wait for the next event.
-        if market.symbol == self.items[&id].rec.symbol {
-            self.feed(id, &MarketEvent::Timer, t, market, now);
+        if mk.get(&self.items[&id].rec.symbol).is_some() {
+            self.feed(id, &MarketEvent::Timer, t, mk, now);
         }
         Ok(text)
     }
 
     /// Stops an instance (cancelling its open orders when configured).
-    pub fn stop(
-        &mut self,
-        id: u64,
-        why: &str,
-        t: &mut Trading,
-        market: &MarketState,
-        now: Millis,
-    ) -> Said {
+    pub fn stop(&mut self, id: u64, why: &str, t: &mut Trading, mk: &Markets, now: Millis) -> Said {
         let h = self
             .items
             .get_mut(&id)
@@ -237,7 +252,7 @@ impl Host {
         h.status = StrategyStatus::Stopped;
         h.rec.note = Some(why.to_string());
         h.deferred.clear();
-        self.wind_down(id, t, market, now);
+        self.wind_down(id, t, mk, now);
         self.persist(id, t, now);
         // Events keep flowing to stopped instances: their cancels and late
         // fills still update their orders and P&L.
@@ -245,7 +260,7 @@ impl Host {
     }
 
     /// Cancels the instance's open orders when configured.
-    fn wind_down(&mut self, id: u64, t: &mut Trading, market: &MarketState, now: Millis) {
+    fn wind_down(&mut self, id: u64, t: &mut Trading, mk: &Markets, now: Millis) {
         if !self.cfg.cancel_on_stop {
             return;
         }
@@ -254,11 +269,11 @@ impl Host {
         let symbol = h.rec.symbol.clone();
         let ids = inst.cancel_ids(&Intent::CancelAll);
         for cid in ids {
-            t.cancel(symbol.clone(), cid, market, now);
+            t.cancel(symbol.clone(), cid, mk.of(&symbol), now);
         }
     }
 
-    fn fail(&mut self, id: u64, why: String, t: &mut Trading, market: &MarketState, now: Millis) {
+    fn fail(&mut self, id: u64, why: String, t: &mut Trading, mk: &Markets, now: Millis) {
         if let Some(h) = self.items.get_mut(&id) {
             tracing::error!(id, name = %h.rec.name, reason = %why, "strategy stopped with an error");
             t.notify(
@@ -269,7 +284,7 @@ impl Host {
             h.status = StrategyStatus::Error(why.clone());
             h.rec.note = Some(why);
         }
-        self.wind_down(id, t, market, now);
+        self.wind_down(id, t, mk, now);
         self.persist(id, t, now);
         // Events keep flowing to stopped instances: their cancels and late
         // fills still update their orders and P&L.
@@ -305,7 +320,7 @@ impl Host {
     }
 
     /// A halt stops every instance.
-    pub fn on_halt(&mut self, t: &mut Trading, market: &MarketState, now: Millis) {
+    pub fn on_halt(&mut self, t: &mut Trading, mk: &Markets, now: Millis) {
         let running: Vec<u64> = self
             .items
             .iter()
@@ -313,7 +328,7 @@ impl Host {
             .map(|(id, _)| *id)
             .collect();
         for id in running {
-            let _ = self.stop(id, "trading halted", t, market, now);
+            let _ = self.stop(id, "trading halted", t, mk, now);
         }
     }
 
@@ -321,9 +336,10 @@ impl Host {
     pub fn on_market(
         &mut self,
         ev: &MarketEvent,
+        symbol: &str,
         interval: Option<Interval>,
         t: &mut Trading,
-        market: &MarketState,
+        mk: &Markets,
         now: Millis,
     ) {
         let ids: Vec<u64> = self
@@ -331,37 +347,30 @@ impl Host {
             .iter()
             .filter(|(_, h)| {
                 h.status == StrategyStatus::Running
-                    && h.rec.symbol == market.symbol
+                    && h.rec.symbol == symbol
                     && interval.is_none_or(|i| i == h.interval)
             })
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.feed(id, ev, t, market, now);
+            self.feed(id, ev, t, mk, now);
         }
     }
 
-    fn feed(
-        &mut self,
-        id: u64,
-        ev: &MarketEvent,
-        t: &mut Trading,
-        market: &MarketState,
-        now: Millis,
-    ) {
+    fn feed(&mut self, id: u64, ev: &MarketEvent, t: &mut Trading, mk: &Markets, now: Millis) {
         let held: Vec<Intent> = self
             .items
             .get_mut(&id)
             .map(|h| h.deferred.drain(..).collect())
             .unwrap_or_default();
         if !held.is_empty() {
-            self.carry(id, held, t, market, now);
+            self.carry(id, held, t, mk, now);
         }
         let intents = match self.with_env(id, t, now, |inst, env| inst.on_market(ev, env)) {
             Some(i) => i,
             None => return,
         };
-        self.carry(id, intents, t, market, now);
+        self.carry(id, intents, t, mk, now);
     }
 
     /// Order events: each goes to the instance that owns the order.
@@ -369,7 +378,7 @@ impl Host {
         &mut self,
         evs: Vec<TradeEvent>,
         t: &mut Trading,
-        market: &MarketState,
+        mk: &Markets,
         now: Millis,
     ) {
         for ev in evs {
@@ -411,7 +420,7 @@ impl Host {
                     .get(&id)
                     .is_some_and(|h| h.status == StrategyStatus::Running)
                 {
-                    self.carry(id, i, t, market, now);
+                    self.carry(id, i, t, mk, now);
                 }
             }
             if let Some(inst) = self.items.get_mut(&id).and_then(|h| h.inst.as_mut()) {
@@ -442,14 +451,7 @@ impl Host {
     }
 
     /// Carries out intents (and the intents their refusals cause).
-    fn carry(
-        &mut self,
-        id: u64,
-        intents: Vec<Intent>,
-        t: &mut Trading,
-        market: &MarketState,
-        now: Millis,
-    ) {
+    fn carry(&mut self, id: u64, intents: Vec<Intent>, t: &mut Trading, mk: &Markets, now: Millis) {
         let mut queue: VecDeque<Intent> = intents.into();
         let mut done = 0;
         while let Some(i) = queue.pop_front() {
@@ -459,7 +461,7 @@ impl Host {
                     id,
                     "too many orders for one market event".into(),
                     t,
-                    market,
+                    mk,
                     now,
                 );
             }
@@ -474,7 +476,11 @@ impl Host {
             // orders-per-second limit: they keep their order, and nothing is
             // refused for it.
             let held = self.items.get(&id).is_some_and(|h| !h.deferred.is_empty());
-            if matches!(i, Intent::Place(_)) && (held || !t.rate_available(now)) {
+            // And while the symbol's book is not live: an order could not
+            // be valued against the market (risk), nor filled on paper.
+            let sym = self.items[&id].rec.symbol.clone();
+            let blind = market_mid(mk.of(&sym), &sym).is_none();
+            if matches!(i, Intent::Place(_)) && (held || blind || !t.rate_available(now)) {
                 if let Some(h) = self.items.get_mut(&id) {
                     h.deferred.push_back(i);
                     h.deferred.extend(queue.drain(..));
@@ -483,7 +489,8 @@ impl Host {
             }
             match &i {
                 Intent::Place(p) => {
-                    let mid = market_mid(market, &self.items[&id].rec.symbol);
+                    let sym = self.items[&id].rec.symbol.clone();
+                    let mid = market_mid(mk.of(&sym), &sym);
                     let open = t.open_orders_of(&self.items[&id].rec.symbol) as u32;
                     let prepared = self.with_env(id, t, now, |inst, env| {
                         match inst.prepare(p, env, mid, open) {
@@ -494,7 +501,7 @@ impl Host {
                     match prepared {
                         Some(Ok(req)) => {
                             let cid = req.client_order_id.clone();
-                            match t.submit(req, market, now) {
+                            match t.submit(req, mk.of(&sym), now) {
                                 Ok(()) => self.refused_reset(id),
                                 Err(why) => {
                                     let more = self
@@ -502,7 +509,7 @@ impl Host {
                                             inst.submit_failed(&cid, &why, env)
                                         })
                                         .unwrap_or_default();
-                                    if self.refused(id, &why, t, market, now) {
+                                    if self.refused(id, &why, t, mk, now) {
                                         return;
                                     }
                                     queue.extend(more);
@@ -510,13 +517,8 @@ impl Host {
                             }
                         }
                         Some(Err(more)) => {
-                            if self.refused(
-                                id,
-                                "order refused by the symbol's filters",
-                                t,
-                                market,
-                                now,
-                            ) {
+                            if self.refused(id, "order refused by the symbol's filters", t, mk, now)
+                            {
                                 return;
                             }
                             queue.extend(more);
@@ -529,7 +531,7 @@ impl Host {
                     let Some(inst) = &h.inst else { return };
                     let symbol = h.rec.symbol.clone();
                     for cid in inst.cancel_ids(&i) {
-                        t.cancel(symbol.clone(), cid, market, now);
+                        t.cancel(symbol.clone(), cid, mk.of(&symbol), now);
                     }
                 }
             }
@@ -543,14 +545,7 @@ impl Host {
     }
 
     /// Counts a refusal; true when the instance was stopped for it.
-    fn refused(
-        &mut self,
-        id: u64,
-        why: &str,
-        t: &mut Trading,
-        market: &MarketState,
-        now: Millis,
-    ) -> bool {
+    fn refused(&mut self, id: u64, why: &str, t: &mut Trading, mk: &Markets, now: Millis) -> bool {
         let Some(h) = self.items.get_mut(&id) else {
             return true;
         };
@@ -561,7 +556,7 @@ impl Host {
                 id,
                 format!("{MAX_REFUSALS} orders refused in a row; last: {why}"),
                 t,
-                market,
+                mk,
                 now,
             );
             return true;
@@ -574,7 +569,7 @@ impl Host {
         &mut self,
         c: crate::engine::Command,
         t: &mut Trading,
-        market: &MarketState,
+        mk: &Markets,
         now: Millis,
     ) {
         use crate::engine::Command;
@@ -586,14 +581,14 @@ impl Host {
                 params,
                 start,
             } => match self.create(&name, &symbol, interval, &params, now, t) {
-                Ok(id) if start => self.start(id, t, market, now),
+                Ok(id) if start => self.start(id, t, mk, now),
                 Ok(id) => Ok(format!(
                     "strategy #{id} {name} on {symbol} created (stopped)"
                 )),
                 Err(e) => Err(e),
             },
-            Command::StrategyStart(id) => self.start(id, t, market, now),
-            Command::StrategyStop(id) => self.stop(id, "stopped by the user", t, market, now),
+            Command::StrategyStart(id) => self.start(id, t, mk, now),
+            Command::StrategyStop(id) => self.stop(id, "stopped by the user", t, mk, now),
             Command::StrategyEdit { id, params } => self.edit(id, &params, t, now),
             Command::StrategyDelete(id) => self.delete(id, t),
             _ => return,
@@ -604,7 +599,7 @@ impl Host {
         }
     }
 
-    pub fn rows(&self, market: &MarketState, venue: &str) -> Vec<StrategyRow> {
+    pub fn rows(&self, mk: &Markets, venue: &str) -> Vec<StrategyRow> {
         self.items
             .values()
             .map(|h| {
@@ -622,7 +617,7 @@ impl Host {
                     avg = p.avg_entry;
                     if let Some(pos) = inst.portfolio().position(&h.rec.symbol) {
                         realized = pos.realized_pnl();
-                        if let Some(m) = market_mid(market, &h.rec.symbol) {
+                        if let Some(m) = market_mid(mk.of(&h.rec.symbol), &h.rec.symbol) {
                             unreal = pos.unrealized_pnl(m);
                         }
                     }
@@ -649,6 +644,29 @@ impl Host {
                 }
             })
             .collect()
+    }
+}
+
+/// The markets the engine keeps: the one on screen and one per other
+/// symbol a running instance trades.
+pub struct Markets<'a> {
+    pub primary: &'a MarketState,
+    pub extra: &'a BTreeMap<String, MarketState>,
+}
+
+impl Markets<'_> {
+    pub fn get(&self, symbol: &str) -> Option<&MarketState> {
+        if self.primary.symbol == symbol {
+            Some(self.primary)
+        } else {
+            self.extra.get(symbol)
+        }
+    }
+
+    /// The symbol's market, or the primary one (exchange venues do not
+    /// look at it; the paper venue refuses a symbol without a live book).
+    pub fn of(&self, symbol: &str) -> &MarketState {
+        self.get(symbol).unwrap_or(self.primary)
     }
 }
 

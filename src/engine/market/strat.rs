@@ -1,29 +1,61 @@
-//! The market engine's side of the strategy host: market events of the
-//! current symbol go to the running instances, order events drained from
-//! the trading side go to their owners, strategy commands are carried
-//! out, and the kline streams the instances need are subscribed.
+//! The market engine's side of the strategy host: market events go to the
+//! running instances of their symbol, order events drained from the
+//! trading side go to their owners, strategy commands are carried out,
+//! and the streams the instances need (kline intervals, other symbols)
+//! are subscribed.
 
 use super::Engine;
 use crate::domain::{Interval, Kline};
+use crate::engine::strategies::Markets;
 use crate::engine::Command;
 use crate::exchange::rest::now_ms;
 use crate::exchange::ws::{self, WsCommand};
 use crate::strategy::MarketEvent;
 
 /// Depth levels per side shown to strategies.
-const DEPTH_LEVELS: usize = 20;
+pub(super) const DEPTH_LEVELS: usize = 20;
 
 impl Engine {
-    /// A market event for the instances trading the current symbol.
+    /// A market event of the symbol on screen.
     pub(super) fn strat_market(&mut self, ev: MarketEvent, interval: Option<Interval>) {
+        let symbol = self.market.symbol.clone();
+        self.strat_market_of(&symbol, ev, interval);
+    }
+
+    /// A market event of `symbol` for the instances trading it.
+    pub(super) fn strat_market_of(
+        &mut self,
+        symbol: &str,
+        ev: MarketEvent,
+        interval: Option<Interval>,
+    ) {
         if !self.strategies.any_running() {
             return;
         }
         let Some(t) = self.trading.as_mut() else {
             return;
         };
+        let mk = Markets {
+            primary: &self.market,
+            extra: &self.extra,
+        };
         self.strategies
-            .on_market(&ev, interval, t, &self.market, now_ms());
+            .on_market(&ev, symbol, interval, t, &mk, now_ms());
+        self.strat_after_trading();
+    }
+
+    /// The 1 s tick: time passes for every instance; failed snapshots of
+    /// other symbols are asked again.
+    pub(super) fn strat_tick(&mut self) {
+        self.retry_extras();
+        let Some(t) = self.trading.as_mut() else {
+            return;
+        };
+        let mk = Markets {
+            primary: &self.market,
+            extra: &self.extra,
+        };
+        self.strategies.on_timer(t, &mk, now_ms());
         self.strat_after_trading();
     }
 
@@ -32,17 +64,7 @@ impl Engine {
         if !self.strategies.any_running() {
             return;
         }
-        let sync = &self.market.sync;
-        let side = |v: Vec<(crate::fixed::Fx, crate::fixed::Fx)>| {
-            v.into_iter()
-                .map(|(p, q)| (p.to_decimal(), q.to_decimal()))
-                .collect()
-        };
-        let ev = MarketEvent::Depth {
-            bids: side(sync.book().bids.top(DEPTH_LEVELS)),
-            asks: side(sync.book().asks.top(DEPTH_LEVELS)),
-            live: sync.is_live(),
-        };
+        let ev = super::extra::depth_event(&self.market);
         self.strat_market(ev, None);
     }
 
@@ -62,17 +84,21 @@ impl Engine {
             return;
         };
         let now = now_ms();
+        let mk = Markets {
+            primary: &self.market,
+            extra: &self.extra,
+        };
         if t.is_reconciled() {
-            self.strategies.resume_pending(t, &self.market, now);
+            self.strategies.resume_pending(t, &mk, now);
         }
         let evs = t.take_events();
         if !evs.is_empty() {
-            self.strategies.on_trade_events(evs, t, &self.market, now);
+            self.strategies.on_trade_events(evs, t, &mk, now);
         }
         if t.is_halted() && self.strategies.any_running() {
-            self.strategies.on_halt(t, &self.market, now);
+            self.strategies.on_halt(t, &mk, now);
         }
-        self.strat_streams();
+        self.sync_extras();
     }
 
     pub(super) fn strat_command(&mut self, c: Command) {
@@ -80,12 +106,17 @@ impl Engine {
             tracing::warn!("strategy command ignored: trading is off");
             return;
         };
-        self.strategies.command(c, t, &self.market, now_ms());
+        let mk = Markets {
+            primary: &self.market,
+            extra: &self.extra,
+        };
+        self.strategies.command(c, t, &mk, now_ms());
         self.strat_after_trading();
     }
 
-    /// The market streams plus a kline stream per interval the running
-    /// instances of this symbol need; resubscribes when that set changes.
+    /// The screen's streams, a kline stream per interval its instances
+    /// need, and the streams of every other symbol an instance trades;
+    /// resubscribes when that set changes.
     pub(super) fn strat_streams(&mut self) {
         let mut want = ws::market_streams(&self.market.symbol, self.market.candles.interval);
         let s = self.market.symbol.to_lowercase();
@@ -94,6 +125,9 @@ impl Engine {
             if !want.contains(&k) {
                 want.push(k);
             }
+        }
+        for sym in self.extra.keys() {
+            want.extend(super::extra::streams(sym, &self.strategies.intervals(sym)));
         }
         if want != self.streams {
             self.streams = want.clone();
