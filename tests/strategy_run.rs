@@ -91,6 +91,11 @@ async fn grid_places_its_ladder_logs_fills_and_stops_cleanly_on_sigterm() {
     // A second run reuses it (same id, same tag) instead of adding another.
     let (code, out) = run_grid_then_term(&r, 4).await;
     assert_eq!(code, Some(0), "{out}");
+    // ...and goes on from its earlier position and P&L.
+    assert!(
+        out.contains("strategy position restored from the journal"),
+        "{out}"
+    );
     assert_eq!(r.journal().strategies().unwrap().len(), 1);
     assert!(sim_orders(&r, "tt-s1-")
         .iter()

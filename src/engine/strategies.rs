@@ -46,6 +46,8 @@ pub struct Host {
     default_interval: Interval,
     /// Instances to start once the account is reconciled.
     pending: Vec<u64>,
+    /// Instances whose strategy panicked, to stop after the current call.
+    panicked: Vec<(u64, String)>,
 }
 
 /// What a strategy command did, for the notice line.
@@ -58,6 +60,7 @@ impl Host {
             cfg,
             default_interval,
             pending: Vec::new(),
+            panicked: Vec::new(),
         }
     }
 
@@ -225,6 +228,28 @@ impl Host {
         );
         // Ids never repeat across sessions: the sequence starts at the clock.
         inst.start_ids_at(now as u64);
+        // Its position and P&L go on from its earlier sessions' fills.
+        let prefix = format!("tt-{}-", tag(id));
+        let mut restored = 0;
+        if let Ok(fills) = t.journal_mut().fills(&crate::journal::FillFilter {
+            symbol: Some(h.rec.symbol.clone()),
+            ..Default::default()
+        }) {
+            for f in fills
+                .iter()
+                .filter(|f| f.client_order_id.starts_with(&prefix))
+            {
+                inst.restore_fill(f);
+                restored += 1;
+            }
+        }
+        if restored > 0 {
+            tracing::info!(
+                id,
+                fills = restored,
+                "strategy position restored from the journal"
+            );
+        }
         h.inst = Some(inst);
         h.status = StrategyStatus::Running;
         h.rec.note = None;
@@ -429,7 +454,8 @@ impl Host {
         }
     }
 
-    /// Runs `f` on the instance with the account as it is now.
+    /// Runs `f` on the instance with the account as it is now. A panic in
+    /// the strategy marks the instance for [`Host::reap`] and gives `None`.
     fn with_env<T>(
         &mut self,
         id: u64,
@@ -438,6 +464,9 @@ impl Host {
         f: impl FnOnce(&mut Instance, &Env) -> T,
     ) -> Option<T> {
         let h = self.items.get_mut(&id)?;
+        if h.status != StrategyStatus::Running && self.panicked.iter().any(|(i, _)| *i == id) {
+            return None;
+        }
         let inst = h.inst.as_mut()?;
         let info = t.symbol_info(&h.rec.symbol)?;
         let filters = SymbolFilters::from_json(&info.filters);
@@ -447,7 +476,21 @@ impl Host {
             base_free: t.free(&info.base),
             quote_free: t.free(&info.quote),
         };
-        Some(f(inst, &env))
+        match crate::strategy::guard::run(|| f(inst, &env)) {
+            Ok(v) => Some(v),
+            Err(msg) => {
+                h.status = StrategyStatus::Error(format!("the strategy panicked: {msg}"));
+                self.panicked.push((id, msg));
+                None
+            }
+        }
+    }
+
+    /// Stops (ERROR, orders cancelled) the instances whose strategy panicked.
+    pub fn reap(&mut self, t: &mut Trading, mk: &Markets, now: Millis) {
+        for (id, msg) in std::mem::take(&mut self.panicked) {
+            self.fail(id, format!("the strategy panicked: {msg}"), t, mk, now);
+        }
     }
 
     /// Carries out intents (and the intents their refusals cause).

@@ -198,6 +198,13 @@ impl Instance {
         f(self.strategy.as_mut(), &ctx)
     }
 
+    /// Folds a fill from an earlier session (the journal) into the
+    /// instance's position without telling the strategy: after a restart it
+    /// manages the position it had, instead of starting flat.
+    pub fn restore_fill(&mut self, f: &Fill) {
+        self.portfolio.apply_fill(f, &no_rates);
+    }
+
     pub fn on_market(&mut self, ev: &MarketEvent, env: &Env) -> Vec<Intent> {
         self.call(env, |s, ctx| s.on_market(ev, ctx))
     }

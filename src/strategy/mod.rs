@@ -31,6 +31,7 @@ pub mod backtest;
 pub mod catalog;
 pub mod dca;
 pub mod grid;
+pub mod guard;
 pub mod instance;
 pub mod intent;
 pub mod params;

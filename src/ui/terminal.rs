@@ -52,6 +52,11 @@ pub fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A strategy's panic is caught and stops only that instance.
+            if crate::strategy::guard::active() {
+                crate::strategy::guard::note(info);
+                return;
+            }
             if let Ok(true) = restore() {
                 PANIC_RESTORED.store(true, Ordering::Release);
             }

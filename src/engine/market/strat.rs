@@ -88,6 +88,7 @@ impl Engine {
             primary: &self.market,
             extra: &self.extra,
         };
+        self.strategies.reap(t, &mk, now);
         if t.is_reconciled() {
             self.strategies.resume_pending(t, &mk, now);
         }
