@@ -38,23 +38,7 @@ async fn check(r: &Rig, expect_orders: usize) {
         .filter(|o| o.account == r.account)
         .count();
     assert_eq!(n, expect_orders, "orders at the exchange");
-    let b = r.json(&["balance", "--json"]).await;
-    let got: std::collections::BTreeMap<String, (String, String)> = b["balances"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| !(x["free"] == "0" && x["locked"] == "0"))
-        .map(|x| {
-            (
-                x["asset"].as_str().unwrap().into(),
-                (
-                    x["free"].as_str().unwrap().into(),
-                    x["locked"].as_str().unwrap().into(),
-                ),
-            )
-        })
-        .collect();
-    assert_eq!(got, r.ledger_balances(), "balances equal the ledger");
+    r.assert_balances_equal_ledger().await;
     r.assert_no_canary_on_disk();
 }
 

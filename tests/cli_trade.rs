@@ -139,23 +139,7 @@ async fn orders_placed_listed_cancelled_and_balances_match_the_ledger() {
     assert_eq!(all.as_array().unwrap().len(), 7, "{all}");
     r.assert_journal_equals_ledger();
     // Balances equal the ledger's, and the position carries the fills.
-    let b = r.json(&["balance", "--json"]).await;
-    let got: std::collections::BTreeMap<String, (String, String)> = b["balances"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| !(x["free"] == "0" && x["locked"] == "0"))
-        .map(|x| {
-            (
-                x["asset"].as_str().unwrap().to_string(),
-                (
-                    x["free"].as_str().unwrap().to_string(),
-                    x["locked"].as_str().unwrap().to_string(),
-                ),
-            )
-        })
-        .collect();
-    assert_eq!(got, r.ledger_balances());
+    let b = r.assert_balances_equal_ledger().await;
     let pos = &b["positions"][0];
     assert_eq!(pos["symbol"], "BTCUSDT");
     assert_ne!(pos["qty"], "0");

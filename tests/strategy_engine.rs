@@ -7,10 +7,8 @@
 mod common;
 
 use common::*;
-use tradeterm::config::Mode;
-use tradeterm::engine::trading_setup::TradingSettings;
-use tradeterm::engine::{self, Command, EngineHandle, EngineSettings, StrategyStatus, View};
-use tradeterm::keys::{Credentials, Secret, Signer};
+use tradeterm::engine::{Command, EngineHandle, StrategyStatus, View};
+use tradeterm::keys::Secret;
 use tradeterm::sim::trading::SimKey;
 use tradeterm::sim::SimHandle;
 
@@ -19,16 +17,7 @@ const SECRET: &str = "strategy-engine-secret-4d5e6f";
 
 fn engine_on(sim: &SimHandle, dir: &std::path::Path) -> EngineHandle {
     sim.add_account(KEY, SimKey::Hmac(Secret::new(SECRET)), None);
-    let mut c = client_config(sim, "BTCUSDT");
-    c.endpoints.get_mut(&Mode::Sim).unwrap().ws_api = sim.ws_api_url();
-    let creds = Credentials {
-        api_key: Secret::new(KEY),
-        signer: Signer::Hmac(Secret::new(SECRET)),
-        origin: "test".into(),
-    };
-    let t =
-        TradingSettings::from_config(&c, Some(dir.to_path_buf()), false).with_exchange(&c, creds);
-    engine::spawn(EngineSettings::from_config(&c).with_trading(t))
+    trading_engine_on(sim, dir, Some((KEY, SECRET)))
 }
 
 fn open_at_sim(sim: &SimHandle, prefix: &str, symbol: &str) -> usize {
@@ -61,11 +50,7 @@ async fn instances_on_two_symbols_run_at_once_and_stop_independently() {
     let dir = tempfile::tempdir().unwrap();
     let sim = start_sim(1.0, "").await;
     let e = engine_on(&sim, dir.path());
-    wait_view(&e, "trading ready", |v| {
-        v.trading.as_ref().is_some_and(|t| t.can_trade)
-            && v.book.status == tradeterm::market::BookStatus::Live
-    })
-    .await;
+    trading_ready(&e).await;
     // A bad parameter: refused with the reason, nothing created.
     e.commands
         .send(Command::StrategyCreate {
@@ -130,18 +115,7 @@ async fn instances_on_two_symbols_run_at_once_and_stop_independently() {
     .await;
     e.shutdown().await;
     // Restart: both instances listed again, stopped, with their parameters.
-    let e = {
-        let mut c = client_config(&sim, "BTCUSDT");
-        c.endpoints.get_mut(&Mode::Sim).unwrap().ws_api = sim.ws_api_url();
-        let creds = Credentials {
-            api_key: Secret::new(KEY),
-            signer: Signer::Hmac(Secret::new(SECRET)),
-            origin: "test".into(),
-        };
-        let t = TradingSettings::from_config(&c, Some(dir.path().to_path_buf()), false)
-            .with_exchange(&c, creds);
-        engine::spawn(EngineSettings::from_config(&c).with_trading(t))
-    };
+    let e = trading_engine_on(&sim, dir.path(), Some((KEY, SECRET)));
     let v = wait_view(&e, "instances restored", |v| v.strategies.len() == 2).await;
     assert!(v
         .strategies

@@ -11,10 +11,9 @@ use rust_decimal::Decimal;
 use std::path::Path;
 use tradeterm::config::Mode;
 use tradeterm::domain::Side;
-use tradeterm::engine::trading_setup::TradingSettings;
-use tradeterm::engine::{self, Command, EngineHandle, EngineSettings, OrderTicket, View};
+use tradeterm::engine::{Command, EngineHandle, OrderTicket, View};
 use tradeterm::journal::{FillFilter, Journal};
-use tradeterm::keys::{Credentials, Secret, Signer};
+use tradeterm::keys::Secret;
 use tradeterm::sim::trading::{AccountProfile, SimKey};
 use tradeterm::sim::SimHandle;
 use tradeterm::trading::order::{OrderStatus, OrderType, TimeInForce};
@@ -42,25 +41,11 @@ fn account(sim: &SimHandle) -> (Decimal, Decimal) {
 }
 
 fn exchange_engine(sim: &SimHandle, dir: &Path) -> EngineHandle {
-    let mut c = client_config(sim, "BTCUSDT");
-    c.endpoints.get_mut(&Mode::Sim).unwrap().ws_api = sim.ws_api_url();
-    let creds = Credentials {
-        api_key: Secret::new(KEY),
-        signer: Signer::Hmac(Secret::new(SECRET)),
-        origin: "test".into(),
-    };
-    let t =
-        TradingSettings::from_config(&c, Some(dir.to_path_buf()), false).with_exchange(&c, creds);
-    assert_eq!(t.paper.maker_fee, d("0.001"), "paper default differs");
-    engine::spawn(EngineSettings::from_config(&c).with_trading(t))
+    trading_engine_on(sim, dir, Some((KEY, SECRET)))
 }
 
 async fn ready(e: &EngineHandle) -> View {
-    wait_view(e, "trading ready on a live book", |v| {
-        v.book.status == tradeterm::market::BookStatus::Live
-            && v.trading.as_ref().is_some_and(|t| t.can_trade)
-    })
-    .await
+    trading_ready(e).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,10 +8,8 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use std::path::Path;
-use tradeterm::config::Config;
 use tradeterm::domain::Side;
-use tradeterm::engine::trading_setup::TradingSettings;
-use tradeterm::engine::{self, Command, EngineHandle, EngineSettings, OrderTicket, View};
+use tradeterm::engine::{Command, EngineHandle, OrderTicket, View};
 use tradeterm::sim::SimHandle;
 use tradeterm::trading::order::{OrderStatus, OrderType, TimeInForce};
 
@@ -20,17 +18,11 @@ fn d(s: &str) -> Decimal {
 }
 
 fn trading_engine(sim: &SimHandle, dir: &Path) -> EngineHandle {
-    let c: Config = client_config(sim, "BTCUSDT");
-    let t = TradingSettings::from_config(&c, Some(dir.to_path_buf()), false);
-    engine::spawn(EngineSettings::from_config(&c).with_trading(t))
+    trading_engine_on(sim, dir, None)
 }
 
 async fn ready(e: &EngineHandle) -> View {
-    wait_view(e, "trading ready on a live book", |v| {
-        v.book.status == tradeterm::market::BookStatus::Live
-            && v.trading.as_ref().is_some_and(|t| t.can_trade)
-    })
-    .await
+    trading_ready(e).await
 }
 
 fn ticket(side: Side, kind: OrderType, price: Option<Decimal>, qty: &str) -> OrderTicket {

@@ -6,37 +6,12 @@
 mod ui_fixture;
 
 use crossterm::event::KeyCode;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use tradeterm::config::{ColorChoice, Glyphs, LayoutChoice};
 use tradeterm::engine::View;
 use tradeterm::ui::keymap::{Context, BINDINGS, STRATEGY_BINDINGS};
 use tradeterm::ui::{handle_key, ColorDepth, Pane, UiState};
 use ui_fixture::*;
-
-fn keys(u: &mut UiState, v: &View, s: &str) {
-    for c in s.chars() {
-        handle_key(u, ch(c), v);
-    }
-}
-
-/// Where `needle` starts on screen (column, row).
-fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
-    let s = text(buf);
-    let (y, line) = s
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle:?} not on screen\n{s}"));
-    let x = line[..line.find(needle).unwrap()].chars().count();
-    (x as u16, y as u16)
-}
-
-fn has_all(s: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(s.contains(n), "missing {n:?} in\n{s}");
-    }
-}
 
 fn focused() -> (View, tradeterm::logging::LogBuffer, UiState) {
     let (v, mut u) = (view_strategies(), ui());

@@ -5,37 +5,12 @@
 mod ui_fixture;
 
 use crossterm::event::KeyCode;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use tradeterm::config::{ColorChoice, Mode};
-use tradeterm::engine::{HaltInfo, Notice, View};
+use tradeterm::engine::{HaltInfo, Notice};
 use tradeterm::ui::keymap::{active, keys_label, Context, BINDINGS, TRADING_BINDINGS};
-use tradeterm::ui::{handle_key, ColorDepth, Pane, UiState};
+use tradeterm::ui::{handle_key, ColorDepth, Pane};
 use ui_fixture::*;
-
-fn keys(u: &mut UiState, v: &View, s: &str) {
-    for c in s.chars() {
-        handle_key(u, ch(c), v);
-    }
-}
-
-/// Where `needle` starts on screen (column, row).
-fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
-    let s = text(buf);
-    let (y, line) = s
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains(needle))
-        .unwrap_or_else(|| panic!("{needle:?} not on screen\n{s}"));
-    let x = line[..line.find(needle).unwrap()].chars().count();
-    (x as u16, y as u16)
-}
-
-fn has_all(s: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(s.contains(n), "missing {n:?} in\n{s}");
-    }
-}
 
 #[test]
 fn account_panes_full_140x45() {

@@ -87,13 +87,7 @@ async fn check_keys(
     sim: Option<&tradeterm::sim::SimHandle>,
 ) -> Result<()> {
     let ep = c.endpoints();
-    if ep.rest.is_empty() {
-        bail!(
-            "no REST endpoint for mode {}: set endpoints.{}.rest or pass --rest-url",
-            c.mode,
-            c.mode
-        );
-    }
+    super::run::require_rest(c)?;
     let creds = load_credentials(c, g, sim)?;
     println!("environment:  {} - {}", c.mode, describe(c.mode));
     println!("endpoint:     {}", ep.rest);

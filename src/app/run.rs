@@ -62,17 +62,23 @@ pub async fn start_sim_if_needed(c: &mut Config) -> Result<Option<sim::SimHandle
     Ok(Some(handle))
 }
 
-/// Refuses a symbol the exchange says it does not list. An unreachable
-/// exchange is not an error here: the caller keeps retrying visibly.
-pub async fn preflight_symbol(c: &Config, symbol: &str) -> Result<()> {
-    let ep = c.endpoints();
-    if ep.rest.is_empty() {
+/// The mode's REST endpoint must be set (there is no default for some).
+pub fn require_rest(c: &Config) -> Result<()> {
+    if c.endpoints().rest.is_empty() {
         bail!(
             "no REST endpoint for mode {}: set endpoints.{}.rest or pass --rest-url",
             c.mode,
             c.mode
         );
     }
+    Ok(())
+}
+
+/// Refuses a symbol the exchange says it does not list. An unreachable
+/// exchange is not an error here: the caller keeps retrying visibly.
+pub async fn preflight_symbol(c: &Config, symbol: &str) -> Result<()> {
+    let ep = c.endpoints();
+    require_rest(c)?;
     if ep.ws.is_empty() {
         bail!(
             "no WebSocket endpoint for mode {}: set endpoints.{}.ws or pass --ws-url",

@@ -231,6 +231,23 @@ impl Rig {
             .collect()
     }
 
+    /// `balance --json` (non-zero balances) equals the ledger; the JSON.
+    pub async fn assert_balances_equal_ledger(&self) -> serde_json::Value {
+        let b = self.json(&["balance", "--json"]).await;
+        let got: BTreeMap<String, (String, String)> = b["balances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| !(x["free"] == "0" && x["locked"] == "0"))
+            .map(|x| {
+                let s = |k: &str| x[k].as_str().unwrap().to_string();
+                (s("asset"), (s("free"), s("locked")))
+            })
+            .collect();
+        assert_eq!(got, self.ledger_balances(), "balances equal the ledger");
+        b
+    }
+
     /// Waits (bounded) until the simulator holds an order of this account.
     pub async fn wait_sim_order(&self, n: usize) {
         for _ in 0..1000 {

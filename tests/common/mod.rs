@@ -157,3 +157,35 @@ impl Case {
         self.sim.shutdown().await;
     }
 }
+
+/// An engine on the simulator with trading on and its journal in `dir`:
+/// the paper venue when `creds` is `None`, else the simulator's exchange
+/// side (signed REST + user stream) with that `(api_key, secret)`.
+pub fn trading_engine_on(
+    sim: &SimHandle,
+    dir: &std::path::Path,
+    creds: Option<(&str, &str)>,
+) -> EngineHandle {
+    use tradeterm::engine::trading_setup::TradingSettings;
+    use tradeterm::keys::{Credentials, Secret, Signer};
+    let mut c = client_config(sim, "BTCUSDT");
+    c.endpoints.get_mut(&Mode::Sim).unwrap().ws_api = sim.ws_api_url();
+    let mut t = TradingSettings::from_config(&c, Some(dir.to_path_buf()), false);
+    if let Some((key, secret)) = creds {
+        let creds = Credentials {
+            api_key: Secret::new(key),
+            signer: Signer::Hmac(Secret::new(secret)),
+            origin: "test".into(),
+        };
+        t = t.with_exchange(&c, creds);
+    }
+    engine::spawn(EngineSettings::from_config(&c).with_trading(t))
+}
+
+/// Waits until the account is reconciled and the book live.
+pub async fn trading_ready(e: &EngineHandle) -> View {
+    wait_view(e, "trading ready on a live book", |v| {
+        v.book.status == BookStatus::Live && v.trading.as_ref().is_some_and(|t| t.can_trade)
+    })
+    .await
+}

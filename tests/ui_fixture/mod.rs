@@ -588,3 +588,28 @@ pub fn ch(c: char) -> KeyEvent {
 pub fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
+
+/// Types `s` one character at a time.
+pub fn keys(u: &mut tradeterm::ui::UiState, v: &View, s: &str) {
+    for c in s.chars() {
+        tradeterm::ui::handle_key(u, ch(c), v);
+    }
+}
+
+/// Where `needle` starts on screen (column, row).
+pub fn find(buf: &ratatui::buffer::Buffer, needle: &str) -> (u16, u16) {
+    let s = text(buf);
+    let (y, line) = s
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen\n{s}"));
+    let x = line[..line.find(needle).unwrap()].chars().count();
+    (x as u16, y as u16)
+}
+
+pub fn has_all(s: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(s.contains(n), "missing {n:?} in\n{s}");
+    }
+}

@@ -64,14 +64,9 @@ pub fn d8(v: Decimal) -> String {
 
 pub fn status_str(s: OrderStatus) -> &'static str {
     match s {
-        OrderStatus::New | OrderStatus::Intent | OrderStatus::Unknown => "NEW",
-        OrderStatus::PartiallyFilled => "PARTIALLY_FILLED",
-        OrderStatus::PendingCancel => "PENDING_CANCEL",
-        OrderStatus::Filled => "FILLED",
-        OrderStatus::Canceled => "CANCELED",
-        OrderStatus::Rejected => "REJECTED",
-        OrderStatus::Expired => "EXPIRED",
-        OrderStatus::ExpiredInMatch => "EXPIRED_IN_MATCH",
+        // Client-side states never reach the wire; the exchange says NEW.
+        OrderStatus::Intent | OrderStatus::Unknown => "NEW",
+        s => s.as_str(),
     }
 }
 
