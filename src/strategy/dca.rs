@@ -205,10 +205,11 @@ impl Strategy for Dca {
     }
 
     fn on_order(&mut self, key: &str, order: &Order, _ctx: &Ctx) -> Vec<Intent> {
-        if order.status.is_terminal() && clear_pending(&mut self.pending, key) {
-            if order.side == Side::Buy && !order.executed_qty.is_zero() {
-                self.buys += 1;
-            }
+        // The order this instance waited for is done; a buy that filled
+        // (even partly) counts.
+        let done = order.status.is_terminal() && clear_pending(&mut self.pending, key);
+        if done && order.side == Side::Buy && !order.executed_qty.is_zero() {
+            self.buys += 1;
         }
         Vec::new()
     }
