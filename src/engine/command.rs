@@ -1,6 +1,7 @@
 //! What the UI (or a CLI command) asks the engine to do.
 
 use crate::domain::{Interval, Side};
+use crate::trading::filters::OrderDraft;
 use crate::trading::order::{OrderType, TimeInForce};
 use rust_decimal::Decimal;
 
@@ -24,6 +25,21 @@ pub struct OrderTicket {
     pub client_order_id: Option<String>,
     /// Who placed it ("man", "cli", a strategy instance); `None` = "man".
     pub tag: Option<String>,
+}
+
+impl OrderTicket {
+    /// What the filters check: the ticket's side, prices and quantities
+    /// (one place, so a strategy's and the user's orders round the same).
+    pub fn draft(&self) -> OrderDraft {
+        OrderDraft {
+            side: self.side,
+            price: self.price,
+            stop_price: self.stop_price,
+            qty: self.qty,
+            quote_qty: self.quote_qty,
+            market: self.kind == OrderType::Market,
+        }
+    }
 }
 
 /// An OCO as the user entered it: a LIMIT_MAKER leg at `limit_price` and

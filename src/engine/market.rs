@@ -3,14 +3,14 @@
 //! follows symbol/interval commands, and publishes [`View`]s at most `fps`
 //! times a second.
 
-use super::view::{BookView, ConnState, View, VIEW_CANDLES, VIEW_LEVELS, VIEW_TRADES};
+use super::view::{ConnState, View};
 use super::Command;
 use crate::config::{Config, Mode};
 use crate::domain::{DepthSnapshot, Interval, Kline, SymbolInfo, Ticker24h};
 use crate::exchange::rest::{now_ms, RestClient, RestError};
 use crate::exchange::wire::{ExchangeInfo, StreamEvent};
 use crate::exchange::ws::{self, StreamSettings, WsCommand, WsEvent};
-use crate::market::book_sync::{DiffOutcome, SnapshotOutcome};
+use crate::market::book_sync::DiffOutcome;
 use crate::market::{MarketState, OrderBook};
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,7 +134,9 @@ pub fn spawn(settings: EngineSettings) -> EngineHandle {
 }
 
 mod extra;
+mod rest_replies;
 mod strat;
+mod view_build;
 
 struct Engine {
     s: EngineSettings,
@@ -305,238 +307,6 @@ async fn run(
 }
 
 impl Engine {
-    fn spawn_rest<F>(&self, fut: F)
-    where
-        F: std::future::Future<Output = Reply> + Send + 'static,
-    {
-        let tx = self.replies.clone();
-        tokio::spawn(async move {
-            let _ = tx.send(fut.await).await;
-        });
-    }
-
-    fn fetch_info(&mut self) {
-        self.retry_info_at = None;
-        let rest = self.rest.clone();
-        self.spawn_rest(async move { Reply::Info(rest.exchange_info(None).await) });
-    }
-
-    fn fetch_clock(&self) {
-        let rest = self.rest.clone();
-        self.spawn_rest(async move { Reply::Clock(rest.clock_offset().await) });
-    }
-
-    /// Klines and the 24 h ticker for the current symbol.
-    fn fetch_history(&self) {
-        let (rest, sym, gen, iv, n) = (
-            self.rest.clone(),
-            self.market.symbol.clone(),
-            self.gen,
-            self.market.candles.interval,
-            self.s.klines_history,
-        );
-        let rest2 = rest.clone();
-        let sym2 = sym.clone();
-        self.spawn_rest(async move { Reply::Klines(gen, iv, rest.klines(&sym, iv, n).await) });
-        self.spawn_rest(async move { Reply::Ticker(gen, rest2.ticker_24h(&sym2).await) });
-    }
-
-    fn fetch_snapshot(&mut self) {
-        if self.snapshot_inflight {
-            return;
-        }
-        self.snapshot_inflight = true;
-        self.snapshots_fetched += 1;
-        self.retry_snapshot_at = None;
-        let (rest, sym, gen, limit) = (
-            self.rest.clone(),
-            self.market.symbol.clone(),
-            self.gen,
-            self.s.snapshot_limit,
-        );
-        tracing::debug!(symbol = %sym, limit, "fetching depth snapshot");
-        self.spawn_rest(async move { Reply::Snapshot(gen, rest.depth(&sym, limit).await) });
-    }
-
-    fn on_retry_timer(&mut self) {
-        let now = Instant::now();
-        if self.retry_info_at.is_some_and(|t| t <= now) {
-            self.fetch_info();
-            self.fetch_history();
-        }
-        if self.retry_snapshot_at.is_some_and(|t| t <= now) {
-            self.retry_snapshot_at = None;
-            if self.market.sync.awaiting_snapshot() {
-                self.fetch_snapshot();
-            }
-        }
-    }
-
-    /// Delay before retrying a failed REST step: the server's Retry-After
-    /// when given, else a doubling backoff.
-    fn rest_delay(err: &RestError, attempts: u32) -> Duration {
-        match err.retry_hint_secs() {
-            Some(s) => Duration::from_secs(s.max(1)),
-            None => Duration::from_millis((500u64 << attempts.min(6)).min(30_000)),
-        }
-    }
-
-    fn note_rest_error(&mut self, what: &str, err: &RestError, retry: Duration) {
-        let msg = format!("{err}, retrying in {}s", retry.as_secs_f64().ceil() as u64);
-        tracing::warn!("{what}: {msg}");
-        self.last_rest_error = Some(msg);
-        self.dirty = true;
-    }
-
-    fn on_reply(&mut self, r: Reply) {
-        self.dirty = true;
-        match r {
-            Reply::Info(Ok(info)) => {
-                self.info_attempts = 0;
-                self.last_rest_error = None;
-                self.weight_limit = info
-                    .rate_limits
-                    .iter()
-                    .find(|l| {
-                        l.rate_limit_type == "REQUEST_WEIGHT"
-                            && l.interval == "MINUTE"
-                            && l.interval_num == 1
-                    })
-                    .map(|l| l.limit as u32);
-                let mut syms: Vec<String> = info
-                    .symbols
-                    .iter()
-                    .filter(|s| s.status == "TRADING")
-                    .map(|s| crate::text::sanitize(&s.symbol))
-                    .collect();
-                syms.sort();
-                self.symbols = Arc::new(syms);
-                self.infos = info.symbols;
-                self.attach_info();
-                tracing::info!(symbols = self.symbols.len(), "exchange info loaded");
-                if let Some(t) = self.trading.as_mut() {
-                    t.on_symbols(&self.infos);
-                    t.reconcile(&self.market, now_ms());
-                }
-            }
-            Reply::Info(Err(err)) => {
-                self.info_attempts += 1;
-                let d = Self::rest_delay(&err, self.info_attempts);
-                self.note_rest_error("exchange info", &err, d);
-                self.retry_info_at = Some(Instant::now() + d);
-            }
-            Reply::Snapshot(gen, res) => {
-                self.snapshot_inflight = false;
-                if gen != self.gen {
-                    // For an old symbol; the current one may need its own.
-                    if self.market.sync.awaiting_snapshot() {
-                        self.fetch_snapshot();
-                    }
-                    return;
-                }
-                match res {
-                    Ok(snap) => {
-                        self.snapshot_attempts = 0;
-                        self.on_snapshot(snap);
-                    }
-                    Err(err) => {
-                        self.snapshot_attempts += 1;
-                        let d = Self::rest_delay(&err, self.snapshot_attempts);
-                        self.note_rest_error("depth snapshot", &err, d);
-                        self.retry_snapshot_at = Some(Instant::now() + d);
-                    }
-                }
-            }
-            Reply::Klines(gen, iv, res) => {
-                if gen != self.gen || iv != self.market.candles.interval {
-                    return;
-                }
-                match res {
-                    Ok(mut k) => {
-                        // The newest REST kline is the open one.
-                        if let Some(last) = k.last_mut() {
-                            last.closed = last.close_time < now_ms();
-                        }
-                        // Keep stream updates that arrived meanwhile.
-                        let live: Vec<Kline> = self.market.candles.klines().to_vec();
-                        self.market.candles.seed(k);
-                        for kl in live {
-                            self.market.candles.update(kl);
-                        }
-                    }
-                    Err(err) => {
-                        let d = Self::rest_delay(&err, 1);
-                        self.note_rest_error("klines", &err, d);
-                        self.retry_info_at.get_or_insert(Instant::now() + d);
-                    }
-                }
-            }
-            Reply::Ticker(gen, res) => {
-                if gen != self.gen {
-                    return;
-                }
-                match res {
-                    Ok(t) if self.market.ticker.is_none() => self.market.on_ticker(t),
-                    Ok(_) => {}
-                    Err(err) => tracing::debug!(error = %err, "24h ticker"),
-                }
-            }
-            Reply::Clock(Ok(off)) => {
-                self.clock_offset_ms = Some(off);
-                if off.abs() > 1000 {
-                    tracing::warn!(
-                        offset_ms = off,
-                        "local clock differs from the exchange by more than 1s"
-                    );
-                }
-            }
-            Reply::Clock(Err(err)) => tracing::debug!(error = %err, "server time"),
-            Reply::ExtraSnapshot(sym, res) => self.on_extra_snapshot(sym, res),
-        }
-    }
-
-    fn attach_info(&mut self) {
-        let info = self
-            .infos
-            .iter()
-            .find(|i| i.symbol == self.market.symbol)
-            .cloned();
-        if info.is_none() && !self.infos.is_empty() {
-            tracing::error!(symbol = %self.market.symbol, "symbol is not listed by the exchange");
-        }
-        self.market.info = info;
-    }
-
-    fn on_snapshot(&mut self, snap: DepthSnapshot) {
-        let id = snap.last_update_id;
-        match self.market.on_snapshot(&snap) {
-            SnapshotOutcome::Synced {
-                applied,
-                last_update_id,
-            } => {
-                tracing::info!(symbol = %self.market.symbol, snapshot = id, applied, last_update_id, "order book live");
-            }
-            SnapshotOutcome::Stale {
-                snapshot_id,
-                first_buffered,
-            } => {
-                tracing::info!(
-                    snapshot_id,
-                    first_buffered,
-                    "snapshot older than the buffered stream; fetching again"
-                );
-                if first_buffered > 0 {
-                    self.fetch_snapshot();
-                }
-            }
-            SnapshotOutcome::Resync(reason) => {
-                tracing::warn!(%reason, "order book resync while applying buffered events");
-                self.fetch_snapshot();
-            }
-            SnapshotOutcome::Unexpected => {}
-        }
-    }
-
     fn on_ws(&mut self, ev: WsEvent) {
         self.dirty = true;
         match ev {
@@ -727,78 +497,6 @@ impl Engine {
             | Command::StrategyEdit { .. }
             | Command::StrategyDelete(_)) => self.strat_command(c),
             Command::Shutdown => {}
-        }
-    }
-
-    fn view(&self) -> View {
-        let m = &self.market;
-        let sync = &m.sync;
-        let live = sync.is_live();
-        let (pd, qd) = m
-            .info
-            .as_ref()
-            .map(|i| (i.price_decimals(), i.qty_decimals()))
-            .unwrap_or((2, 5));
-        View {
-            seq: self.seq,
-            mode: Some(self.s.mode),
-            rest_url: self.s.rest_url.clone(),
-            ws_url: self.s.ws_url.clone(),
-            symbol: m.symbol.clone(),
-            symbols: self.symbols.clone(),
-            watchlist: Arc::new(self.s.watchlist.clone()),
-            price_decimals: pd,
-            qty_decimals: qd,
-            conn: Some(self.conn.clone()),
-            rest: super::view::RestState {
-                used_weight_1m: self.rest.used_weight(),
-                weight_limit_1m: self.weight_limit,
-                backoff_secs: self
-                    .rest
-                    .backoff_remaining()
-                    .map(|d| d.as_secs_f64().ceil() as u64),
-                last_error: self.last_rest_error.clone(),
-            },
-            book: BookView {
-                status: sync.status(),
-                resyncs: sync.resyncs(),
-                last_update_id: sync.last_update_id(),
-                bids: if live {
-                    sync.book().bids.top(VIEW_LEVELS)
-                } else {
-                    Vec::new()
-                },
-                asks: if live {
-                    sync.book().asks.top(VIEW_LEVELS)
-                } else {
-                    Vec::new()
-                },
-                snapshots: self.snapshots_fetched,
-            },
-            book_ticker: m.book_ticker.clone(),
-            ticker: m.ticker.clone(),
-            trades: m.trades.iter().take(VIEW_TRADES).cloned().collect(),
-            interval: Some(m.candles.interval),
-            candles: m.candles.tail(VIEW_CANDLES).to_vec(),
-            latency_ms: self.latency_ms,
-            clock_offset_ms: self.clock_offset_ms,
-            messages: self.messages,
-            trading: self
-                .trading
-                .as_ref()
-                .map(|t| t.view(&self.market, self.s.mode.badge())),
-            trading_error: self.trading_error.clone(),
-            strategies: self.strategies.rows(
-                &super::strategies::Markets {
-                    primary: &self.market,
-                    extra: &self.extra,
-                },
-                &self
-                    .trading
-                    .as_ref()
-                    .map(|t| t.venue_name())
-                    .unwrap_or_default(),
-            ),
         }
     }
 }

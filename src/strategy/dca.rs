@@ -10,7 +10,7 @@
 //! `max_quote` caps the quote spent on buys since the last take-profit.
 
 use super::params::{ParamKind, ParamSpec, Params};
-use super::util::{change_pct, moved, pct2, px, sellable, LastAction};
+use super::util::{change_pct, clear_pending, moved, next_key, pct2, px, sellable, LastAction};
 use super::{Ctx, Intent, MarketEvent, Strategy, StrategyState};
 use crate::domain::{Millis, Side};
 use crate::trading::account::Fill;
@@ -103,8 +103,7 @@ impl Dca {
         intent: impl FnOnce(&str) -> Intent,
         text: String,
     ) -> Vec<Intent> {
-        self.seq += 1;
-        let key = format!("d{}", self.seq);
+        let key = next_key(&mut self.seq, "d");
         self.pending = Some(key.clone());
         self.last.set(ctx.now_ms, text);
         vec![intent(&key)]
@@ -206,21 +205,18 @@ impl Strategy for Dca {
     }
 
     fn on_order(&mut self, key: &str, order: &Order, _ctx: &Ctx) -> Vec<Intent> {
-        if order.status.is_terminal() && self.pending.as_deref() == Some(key) {
-            self.pending = None;
-            if order.side == Side::Buy && !order.executed_qty.is_zero() {
-                self.buys += 1;
-            }
+        // The order this instance waited for is done; a buy that filled
+        // (even partly) counts.
+        let done = order.status.is_terminal() && clear_pending(&mut self.pending, key);
+        if done && order.side == Side::Buy && !order.executed_qty.is_zero() {
+            self.buys += 1;
         }
         Vec::new()
     }
 
     fn on_refused(&mut self, key: &str, reason: &str, ctx: &Ctx) -> Vec<Intent> {
-        if self.pending.as_deref() == Some(key) {
-            self.pending = None;
-        }
-        self.last
-            .set(ctx.now_ms, format!("REFUSED {key}: {reason}"));
+        clear_pending(&mut self.pending, key);
+        self.last.refused(ctx.now_ms, key, reason);
         Vec::new()
     }
 

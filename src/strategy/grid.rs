@@ -377,8 +377,7 @@ impl Strategy for Grid {
                 s.live = None;
             }
         }
-        self.last
-            .set(ctx.now_ms, format!("REFUSED {key}: {reason}"));
+        self.last.refused(ctx.now_ms, key, reason);
         Vec::new()
     }
 

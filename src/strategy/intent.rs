@@ -6,7 +6,7 @@
 use crate::domain::Side;
 use crate::engine::OrderTicket;
 use crate::trading::account::OrderRequest;
-use crate::trading::filters::{self, FilterRefusal, OrderDraft, SymbolFilters};
+use crate::trading::filters::{self, FilterRefusal, SymbolFilters};
 use crate::trading::order::{OrderType, TimeInForce};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -125,15 +125,7 @@ pub fn ticket_to_request(
     client_order_id: String,
     tag: &str,
 ) -> Result<OrderRequest, FilterRefusal> {
-    let draft = OrderDraft {
-        side: t.side,
-        price: t.price,
-        stop_price: t.stop_price,
-        qty: t.qty,
-        quote_qty: t.quote_qty,
-        market: t.kind == OrderType::Market,
-    };
-    let d = filters::validate(f, draft, reference_price, open_orders)?;
+    let d = filters::validate(f, t.draft(), reference_price, open_orders)?;
     Ok(OrderRequest {
         client_order_id,
         symbol: t.symbol.clone(),

@@ -17,7 +17,7 @@
 //!   If the target is already below the bid, it sells at MARKET too.
 
 use super::params::{ParamKind, ParamSpec, Params};
-use super::util::{limit_qty, px, sellable, LastAction};
+use super::util::{limit_qty, next_key, px, sellable, LastAction};
 use super::{Ctx, Intent, MarketEvent, Strategy, StrategyState};
 use crate::domain::{Millis, Side};
 use crate::trading::account::Fill;
@@ -138,11 +138,6 @@ impl Scalping {
         }
     }
 
-    fn key(&mut self, what: &str) -> String {
-        self.seq += 1;
-        format!("{what}{}", self.seq)
-    }
-
     fn cancel(out: &mut Option<Out>) -> Vec<Intent> {
         match out {
             Some(o) if !o.cancelling => {
@@ -241,7 +236,7 @@ impl Scalping {
             out.extend(Self::cancel(&mut self.tp));
             if self.tp.is_none() {
                 let why = self.exit_reason.clone().unwrap_or_default();
-                let key = self.key("x");
+                let key = next_key(&mut self.seq, "x");
                 self.selling = Some(key.clone());
                 self.last
                     .set(ctx.now_ms, format!("SELL {} at market: {why}", px(qty)));
@@ -252,7 +247,7 @@ impl Scalping {
         }
         if self.tp.is_none() {
             if let Some(q) = limit_qty(ctx, pos.qty, target) {
-                let key = self.key("tp");
+                let key = next_key(&mut self.seq, "tp");
                 let why = format!(
                     "take-profit {} ticks above the entry {}",
                     self.cfg.tp_ticks,
@@ -347,7 +342,7 @@ impl Scalping {
             );
             return Vec::new();
         }
-        let key = self.key("e");
+        let key = next_key(&mut self.seq, "e");
         let why = format!(
             "spread ok, bid share {imb:.2} >= {:.2}",
             self.cfg.min_imbalance
@@ -431,8 +426,7 @@ impl Strategy for Scalping {
     fn on_refused(&mut self, key: &str, reason: &str, ctx: &Ctx) -> Vec<Intent> {
         self.forget(key);
         self.quiet_until = ctx.now_ms + REFUSAL_PAUSE_MS;
-        self.last
-            .set(ctx.now_ms, format!("REFUSED {key}: {reason}"));
+        self.last.refused(ctx.now_ms, key, reason);
         Vec::new()
     }
 

@@ -17,7 +17,7 @@
 //!   the entry. Zero disables a rule.
 
 use super::params::{ParamKind, ParamSpec, Params};
-use super::util::{change_pct, f1, moved, pct2, px, sellable, LastAction};
+use super::util::{change_pct, clear_pending, f1, moved, next_key, pct2, px, sellable, LastAction};
 use super::{Ctx, Intent, MarketEvent, Strategy, StrategyState};
 use crate::domain::Side;
 use crate::indicators::{Atr, Ema, Rsi};
@@ -158,11 +158,6 @@ impl Swing {
         }
     }
 
-    fn key(&mut self, what: &str) -> String {
-        self.seq += 1;
-        format!("{what}{}", self.seq)
-    }
-
     /// Updates the indicators with a closed kline; returns (cross up,
     /// cross down).
     fn on_close(&mut self, k: &crate::domain::Kline) -> (bool, bool) {
@@ -242,7 +237,7 @@ impl Swing {
             c.overbought,
             px(price)
         );
-        let key = self.key("buy");
+        let key = next_key(&mut self.seq, "buy");
         self.pending = Some(key.clone());
         self.armed = false;
         let text = format!("BUY {} {}: {why}", px(quote), ctx.quote_asset);
@@ -252,7 +247,7 @@ impl Swing {
     }
 
     fn exit(&mut self, ctx: &Ctx, qty: Decimal, why: String) -> Vec<Intent> {
-        let key = self.key("sell");
+        let key = next_key(&mut self.seq, "sell");
         self.pending = Some(key.clone());
         self.exiting = Some(why.clone());
         self.last
@@ -363,18 +358,15 @@ impl Strategy for Swing {
     }
 
     fn on_order(&mut self, key: &str, order: &Order, _ctx: &Ctx) -> Vec<Intent> {
-        if order.status.is_terminal() && self.pending.as_deref() == Some(key) {
-            self.pending = None;
+        if order.status.is_terminal() {
+            clear_pending(&mut self.pending, key);
         }
         Vec::new()
     }
 
     fn on_refused(&mut self, key: &str, reason: &str, ctx: &Ctx) -> Vec<Intent> {
-        if self.pending.as_deref() == Some(key) {
-            self.pending = None;
-        }
-        self.last
-            .set(ctx.now_ms, format!("REFUSED {key}: {reason}"));
+        clear_pending(&mut self.pending, key);
+        self.last.refused(ctx.now_ms, key, reason);
         Vec::new()
     }
 

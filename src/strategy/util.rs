@@ -1,5 +1,6 @@
 //! Small helpers the built-in strategies share: what quantity can really
-//! be sold, percentages, and the "last action" record shown in the pane.
+//! be sold, percentages, order keys, and the "last action" record shown in
+//! the pane.
 
 use super::Ctx;
 use crate::domain::{Millis, Side};
@@ -67,6 +68,22 @@ pub(crate) fn pct2(v: Decimal) -> String {
     format!("{:.2}%", v.to_f64().unwrap_or(0.0))
 }
 
+/// The next order key: `what` and a per-instance sequence number, so keys
+/// are unique within the instance.
+pub(crate) fn next_key(seq: &mut u64, what: &str) -> String {
+    *seq += 1;
+    format!("{what}{seq}")
+}
+
+/// Forgets the order `pending` waits for if it is `key`; true when it was.
+pub(crate) fn clear_pending(pending: &mut Option<String>, key: &str) -> bool {
+    let hit = pending.as_deref() == Some(key);
+    if hit {
+        *pending = None;
+    }
+    hit
+}
+
 /// The last intent and why, with its engine time.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LastAction {
@@ -78,5 +95,10 @@ impl LastAction {
     pub fn set(&mut self, now: Millis, text: String) {
         self.text = Some(text);
         self.ms = Some(now);
+    }
+
+    /// Records that the order `key` was refused and why.
+    pub fn refused(&mut self, now: Millis, key: &str, reason: &str) {
+        self.set(now, format!("REFUSED {key}: {reason}"));
     }
 }

@@ -89,16 +89,32 @@ impl Trading {
         Ok(())
     }
 
-    /// Places an order from the ticket, or says why not.
-    pub fn place(&mut self, t: OrderTicket, market: &MarketState, now: Millis) {
-        let tag = t.tag.clone().unwrap_or_else(|| "man".into());
-        let cid = match t.client_order_id.clone() {
+    /// Runs one placement with the ticket's tag ("man" when none) and
+    /// client id (a fresh one when none); a failure becomes a notice for
+    /// that id, so the caller following it sees why.
+    fn attempt(
+        &mut self,
+        tag: Option<String>,
+        id: Option<String>,
+        now: Millis,
+        f: impl FnOnce(&mut Self, &str, String) -> Result<(), String>,
+    ) {
+        let tag = tag.unwrap_or_else(|| "man".into());
+        let id = match id {
             Some(c) => c,
             None => self.next_cid(&tag, now),
         };
-        if let Err(why) = self.try_place(&t, &cid, tag, market, now) {
-            self.notice_for(Some(&cid), true, why, now);
+        if let Err(why) = f(self, &id, tag) {
+            self.notice_for(Some(&id), true, why, now);
         }
+    }
+
+    /// Places an order from the ticket, or says why not.
+    pub fn place(&mut self, t: OrderTicket, market: &MarketState, now: Millis) {
+        let (tag, cid) = (t.tag.clone(), t.client_order_id.clone());
+        self.attempt(tag, cid, now, |s, cid, tag| {
+            s.try_place(&t, cid, tag, market, now)
+        });
     }
 
     fn try_place(
@@ -154,14 +170,10 @@ impl Trading {
     /// Places an OCO: a LIMIT_MAKER leg and a STOP_LOSS_LIMIT leg sharing
     /// one quantity; when one fills or triggers, the venue cancels the other.
     pub fn place_oco(&mut self, t: OcoTicket, market: &MarketState, now: Millis) {
-        let tag = t.tag.clone().unwrap_or_else(|| "man".into());
-        let list = match t.list_client_order_id.clone() {
-            Some(c) => c,
-            None => self.next_cid(&tag, now),
-        };
-        if let Err(why) = self.try_oco(&t, &list, tag, market, now) {
-            self.notice_for(Some(&list), true, why, now);
-        }
+        let (tag, list) = (t.tag.clone(), t.list_client_order_id.clone());
+        self.attempt(tag, list, now, |s, list, tag| {
+            s.try_oco(&t, list, tag, market, now)
+        });
     }
 
     fn try_oco(
