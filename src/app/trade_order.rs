@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use tradeterm::config::Mode;
 use tradeterm::domain::Side;
 use tradeterm::engine::{Command, OrderTicket, View};
-use tradeterm::trading::filters::{self, OrderDraft};
+use tradeterm::trading::filters;
 use tradeterm::trading::order::{client_order_id, Order, OrderStatus, OrderType, TimeInForce};
 
 pub struct OrderArgs {
@@ -101,18 +101,11 @@ fn summary(t: &OrderTicket, v: &View, mode: Mode) -> Result<String> {
     let mid = v
         .best()
         .map(|(b, a)| (b.to_decimal() + a.to_decimal()) / Decimal::TWO);
-    let draft = OrderDraft {
-        side: t.side,
-        price: t.price,
-        stop_price: t.stop_price,
-        qty: t.qty,
-        quote_qty: t.quote_qty,
-        market: t.kind == OrderType::Market,
-    };
-    let d = filters::validate(f, draft, mid, tv.open_orders.len() as u32).map_err(|r| Exit {
-        code: 1,
-        message: format!("REFUSED: {r}"),
-    })?;
+    let d =
+        filters::validate(f, t.draft(), mid, tv.open_orders.len() as u32).map_err(|r| Exit {
+            code: 1,
+            message: format!("REFUSED: {r}"),
+        })?;
     let px = d.price.or(mid);
     let notional = match (d.quote_qty, d.qty, px) {
         (Some(q), None, _) => Some(q),
