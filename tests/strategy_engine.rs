@@ -125,3 +125,41 @@ async fn instances_on_two_symbols_run_at_once_and_stop_independently() {
     e.shutdown().await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_swing_instance_is_warmed_up_on_kline_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = start_sim(1.0, "").await;
+    let e = engine_on(&sim, dir.path());
+    trading_ready(&e).await;
+    e.commands
+        .send(Command::StrategyCreate {
+            name: "swing".into(),
+            symbol: "BTCUSDT".into(),
+            interval: Some(tradeterm::domain::Interval::H1),
+            params: String::new(),
+            start: true,
+        })
+        .await
+        .unwrap();
+    // Hourly klines: without history the slow EMA would need 26 hours.
+    let v = wait_view(&e, "indicators ready from history", |v| {
+        v.strategies.iter().any(|r| {
+            r.state.as_ref().is_some_and(|s| {
+                !s.signal.starts_with("WARMUP") && s.indicators.iter().all(|(_, val)| val != "-")
+            })
+        })
+    })
+    .await;
+    let r = &v.strategies[0];
+    assert_eq!(r.status, StrategyStatus::Running);
+    // History never trades: no order from it.
+    assert_eq!(r.fills, 0);
+    assert!(sim
+        .trading()
+        .orders()
+        .iter()
+        .all(|o| !o.client_order_id.starts_with("tt-s1-")));
+    e.shutdown().await;
+    sim.shutdown().await;
+}

@@ -117,6 +117,8 @@ enum Reply {
     Clock(Result<i64, RestError>),
     /// A depth snapshot of a symbol a strategy trades (not the screen's).
     ExtraSnapshot(String, Result<DepthSnapshot, RestError>),
+    /// Kline history for a strategy instance that just started.
+    StrategyHistory(u64, Result<Vec<Kline>, RestError>),
 }
 
 /// Starts the engine on the current tokio runtime.

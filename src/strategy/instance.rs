@@ -205,6 +205,11 @@ impl Instance {
         self.portfolio.apply_fill(f, &no_rates);
     }
 
+    /// History before the start (indicators only; see `Strategy::warm_up`).
+    pub fn warm_up(&mut self, closed: &crate::domain::Kline) {
+        self.strategy.warm_up(closed);
+    }
+
     pub fn on_market(&mut self, ev: &MarketEvent, env: &Env) -> Vec<Intent> {
         self.call(env, |s, ctx| s.on_market(ev, ctx))
     }

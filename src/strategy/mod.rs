@@ -192,6 +192,13 @@ pub trait Strategy: Send {
         Vec::new()
     }
 
+    /// A closed kline from before the instance started (REST history), so
+    /// indicators are ready at once. Indicators only: no orders, and a
+    /// signal seen in history does not trade.
+    fn warm_up(&mut self, closed: &Kline) {
+        let _ = closed;
+    }
+
     /// Live state for display.
     fn state(&self) -> StrategyState;
 }

@@ -338,6 +338,23 @@ impl Strategy for Swing {
         Vec::new()
     }
 
+    fn warm_up(&mut self, closed: &crate::domain::Kline) {
+        // History moves the indicators; a cross in it is not an entry.
+        self.on_close(closed);
+        self.armed = false;
+        let need = self.cfg.slow.max(self.cfg.rsi_period + 1);
+        self.signal = match self.values {
+            (Some(f), Some(s), Some(_), _) if f > s => {
+                "FLAT: waiting for the next EMA cross up (history)".into()
+            }
+            (Some(_), Some(_), Some(_), _) => format!(
+                "FLAT: waiting for EMA {} to cross above EMA {} (history)",
+                self.cfg.fast, self.cfg.slow
+            ),
+            _ => format!("WARMUP: {}/{need} klines", self.closes),
+        };
+    }
+
     fn on_fill(&mut self, _key: &str, fill: &Fill, ctx: &Ctx) -> Vec<Intent> {
         if fill.side == Side::Buy {
             let atr_stop = (self.cfg.atr_stop > 0.0)

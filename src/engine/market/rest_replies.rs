@@ -198,6 +198,12 @@ impl Engine {
             }
             Reply::Clock(Err(err)) => tracing::debug!(error = %err, "server time"),
             Reply::ExtraSnapshot(sym, res) => self.on_extra_snapshot(sym, res),
+            Reply::StrategyHistory(id, res) => match res {
+                Ok(k) => self.strategies.warm_up(id, &k, now_ms()),
+                Err(e) => {
+                    tracing::warn!(id, error = %e, "no kline history for the strategy; it warms up live")
+                }
+            },
         }
     }
 

@@ -99,6 +99,13 @@ impl Engine {
         if t.is_halted() && self.strategies.any_running() {
             self.strategies.on_halt(t, &mk, now);
         }
+        // Instances just started get their interval's history first.
+        for (id, sym, iv) in self.strategies.take_started() {
+            let (rest, n) = (self.rest.clone(), self.s.klines_history);
+            self.spawn_rest(async move {
+                super::Reply::StrategyHistory(id, rest.klines(&sym, iv, n).await)
+            });
+        }
         self.sync_extras();
     }
 

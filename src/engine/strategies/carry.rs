@@ -46,6 +46,9 @@ impl Host {
         mk: &Markets,
         now: Millis,
     ) {
+        if let (MarketEvent::KlineClosed(k), Some(h)) = (ev, self.items.get_mut(&id)) {
+            h.live_from.get_or_insert(k.open_time);
+        }
         let held: Vec<Intent> = self
             .items
             .get_mut(&id)

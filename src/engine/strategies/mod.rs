@@ -47,6 +47,9 @@ struct Hosted {
     /// Intents held back by the orders-per-second limit, sent on the next
     /// event in their order.
     deferred: VecDeque<Intent>,
+    /// Open time of the first closed kline it saw live (history before it
+    /// may warm it up; nothing from then on is fed twice).
+    live_from: Option<Millis>,
 }
 
 impl Hosted {
@@ -59,6 +62,7 @@ impl Hosted {
             inst: None,
             refusals: 0,
             deferred: VecDeque::new(),
+            live_from: None,
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct Host {
     pending: Vec<u64>,
     /// Instances whose strategy panicked, to stop after the current call.
     panicked: Vec<(u64, String)>,
+    /// Instances started since the engine last asked, for their history.
+    started: Vec<(u64, String, Interval)>,
 }
 
 /// What a strategy command did, for the notice line.
@@ -84,7 +90,40 @@ impl Host {
             default_interval,
             pending: Vec::new(),
             panicked: Vec::new(),
+            started: Vec::new(),
         }
+    }
+
+    /// `(id, symbol, interval)` of the instances started since the last
+    /// call: the engine fetches their kline history for [`Host::warm_up`].
+    pub fn take_started(&mut self) -> Vec<(u64, String, Interval)> {
+        std::mem::take(&mut self.started)
+    }
+
+    /// Feeds an instance the closed klines from before it started (those
+    /// older than the first it saw live).
+    pub fn warm_up(&mut self, id: u64, klines: &[crate::domain::Kline], now: Millis) {
+        let Some(h) = self.items.get_mut(&id) else {
+            return;
+        };
+        if h.status != StrategyStatus::Running {
+            return;
+        }
+        let Some(inst) = h.inst.as_mut() else { return };
+        let cutoff = h.live_from.unwrap_or(Millis::MAX);
+        let old: Vec<&crate::domain::Kline> = klines
+            .iter()
+            .filter(|k| k.close_time < now && k.open_time < cutoff)
+            .collect();
+        let n = old.len();
+        if let Err(msg) =
+            crate::strategy::guard::run(|| old.into_iter().for_each(|k| inst.warm_up(k)))
+        {
+            h.status = StrategyStatus::Error(format!("the strategy panicked: {msg}"));
+            self.panicked.push((id, msg));
+            return;
+        }
+        tracing::info!(id, klines = n, "strategy warmed up on kline history");
     }
 
     /// Lists the journal's instances, stopped; those that were running
@@ -258,6 +297,8 @@ impl Host {
         h.rec.note = None;
         h.refusals = 0;
         h.deferred.clear();
+        h.live_from = None;
+        self.started.push((id, h.rec.symbol.clone(), h.interval));
         let text = format!("strategy #{id} {} on {} started", h.rec.name, h.rec.symbol);
         self.persist(id, t, now);
         t.set_collect(true);
