@@ -157,6 +157,7 @@ fn main() -> ExitCode {
                 strategy,
                 params,
                 interval,
+                yes,
                 timeout,
             }) => {
                 app::run_cmd::run(
@@ -165,6 +166,7 @@ fn main() -> ExitCode {
                         strategy,
                         params,
                         interval,
+                        yes,
                         timeout,
                     },
                 )

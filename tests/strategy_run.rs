@@ -33,6 +33,7 @@ async fn run_grid_then_term(r: &Rig, resting: usize) -> (Option<i32>, String) {
             "order_quote=50",
             "--symbol",
             "BTCUSDT",
+            "--yes",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -102,6 +103,22 @@ async fn grid_places_its_ladder_logs_fills_and_stops_cleanly_on_sigterm() {
         .all(|o| o.status.is_terminal()));
     r.assert_journal_equals_ledger();
     r.assert_no_canary_on_disk();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn testnet_asks_before_an_unattended_start_and_a_script_needs_yes() {
+    let r = Rig::start("run-confirm").await;
+    let out = r
+        .run(&["run", "--strategy", "grid", "--symbol", "BTCUSDT"])
+        .await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        text.contains("run grid on BTCUSDT") && text.contains("--yes"),
+        "{text}"
+    );
+    assert!(sim_orders(&r, "tt-").is_empty());
+    assert!(r.journal().strategies().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -330,3 +330,42 @@ fn an_empty_list_still_offers_new() {
     press(&mut u, &v, "n");
     assert!(u.strategy_form.is_some());
 }
+
+#[test]
+fn starting_where_orders_reach_an_exchange_is_confirmed_first() {
+    for mode in [
+        tradeterm::config::Mode::Testnet,
+        tradeterm::config::Mode::Demo,
+        tradeterm::config::Mode::Live,
+    ] {
+        let (mut v, mut u) = focused();
+        v.mode = Some(mode);
+        handle_key(&mut u, ch('j'), &v);
+        // Enter asks; nothing is sent yet.
+        assert_eq!(k(&mut u, &v, KeyCode::Enter), None, "{mode:?}");
+        assert_eq!(
+            u.confirm,
+            Some(Confirm::StrategyStart {
+                id: 2,
+                summary: "#2 grid ETHUSDT 5m".into()
+            })
+        );
+        let s = text(&render(&mut u, &v, &logs(), 140, 45));
+        assert!(s.contains("Start #2 grid ETHUSDT 5m on"), "{s}");
+        assert!(s.contains(mode.badge()), "{s}");
+        // No: nothing; yes: the start.
+        assert_eq!(handle_key(&mut u, ch('n'), &v), None);
+        assert!(u.confirm.is_none());
+        k(&mut u, &v, KeyCode::Enter);
+        assert_eq!(
+            handle_key(&mut u, ch('y'), &v),
+            send(Command::StrategyStart(2))
+        );
+        // Stopping is never asked about.
+        handle_key(&mut u, ch('k'), &v);
+        assert_eq!(
+            k(&mut u, &v, KeyCode::Enter),
+            send(Command::StrategyStop(1))
+        );
+    }
+}

@@ -367,6 +367,9 @@ pub enum Cmd {
         /// Kline interval the strategy trades on (default: market.interval).
         #[arg(long, value_name = "IV")]
         interval: Option<String>,
+        /// Start without asking (testnet, demo; live only with --live given).
+        #[arg(long)]
+        yes: bool,
         /// Give up starting (venue, book) or stopping after this long.
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,

@@ -5,10 +5,11 @@
 //! and exits 0.
 
 use super::cli::GlobalOpts;
-use super::trade_session::Session;
+use super::trade_session::{confirm, Session};
 use anyhow::{anyhow, bail, Result};
 use std::collections::BTreeSet;
 use tokio::signal::unix::{signal, SignalKind};
+use tradeterm::config::Mode;
 use tradeterm::domain::Interval;
 use tradeterm::engine::{Command, StrategyRow, StrategyStatus, View};
 use tradeterm::logging::Console;
@@ -18,6 +19,7 @@ pub struct RunArgs {
     pub strategy: String,
     pub params: Vec<String>,
     pub interval: Option<String>,
+    pub yes: bool,
     pub timeout: f64,
 }
 
@@ -37,7 +39,7 @@ pub async fn run(g: &GlobalOpts, a: RunArgs) -> Result<()> {
     let mut s = Session::open_with(g, None, a.timeout, Console::Stdout).await?;
     let res = async {
         let since = tradeterm::exchange::rest::now_ms();
-        let id = start(&mut s, info.name, &params.to_string(), interval).await?;
+        let id = start(&mut s, info.name, &params.to_string(), interval, a.yes).await?;
         follow(&mut s, id, since, &mut term, &mut int).await
     }
     .await;
@@ -56,8 +58,24 @@ async fn start(
     name: &str,
     params: &str,
     interval: Option<Interval>,
+    yes: bool,
 ) -> Result<u64> {
     let v = s.ready(true).await?;
+    // Where orders reach an exchange, an unattended strategy is confirmed
+    // like an order: y/N, LIVE by typing the symbol, `--yes` for scripts.
+    if matches!(s.mode, Mode::Testnet | Mode::Demo | Mode::Live) && !yes {
+        let venue = v
+            .trading
+            .as_ref()
+            .map(|t| t.venue.clone())
+            .unwrap_or_default();
+        let line = format!(
+            "{} via {venue}: run {name} on {} ({params}); it places and cancels orders by itself until stopped",
+            s.mode.badge(),
+            v.symbol
+        );
+        confirm(&line, (s.mode == Mode::Live).then_some(v.symbol.as_str())).await?;
+    }
     let since = tradeterm::exchange::rest::now_ms() - 1;
     let reuse = v.strategies.iter().find(|r| {
         r.name == name

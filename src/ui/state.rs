@@ -99,6 +99,12 @@ pub enum Confirm {
     },
     Halt,
     Resume,
+    /// Start a strategy instance where its orders move real or exchange
+    /// balances (testnet, demo, live): it will place orders unattended.
+    StrategyStart {
+        id: u64,
+        summary: String,
+    },
     /// Delete a (stopped) strategy instance.
     StrategyDelete {
         id: u64,

@@ -7,6 +7,7 @@ use super::keymap::KeyAction;
 use super::state::{Confirm, UiState};
 use super::strategy_form::StrategyForm;
 use super::Action;
+use crate::config::Mode;
 use crate::engine::{Command, StrategyRow, StrategyStatus, View};
 use crate::text::sanitize;
 
@@ -36,6 +37,17 @@ pub fn handle(ui: &mut UiState, action: KeyAction, view: &View) -> Option<Action
         KeyAction::StrategyToggle => {
             let (cmd, verb) = match r.status {
                 StrategyStatus::Running => (Command::StrategyStop(r.id), "stopping"),
+                // Where orders reach an exchange, starting is confirmed: the
+                // instance will place orders without asking each time.
+                StrategyStatus::Stopped | StrategyStatus::Error(_)
+                    if matches!(view.mode, Some(Mode::Testnet | Mode::Demo | Mode::Live)) =>
+                {
+                    ui.confirm = Some(Confirm::StrategyStart {
+                        id: r.id,
+                        summary: summary(r),
+                    });
+                    return None;
+                }
                 StrategyStatus::Stopped | StrategyStatus::Error(_) => {
                     (Command::StrategyStart(r.id), "starting")
                 }

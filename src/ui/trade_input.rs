@@ -109,5 +109,6 @@ fn answer(c: Confirm) -> Action {
         },
         Confirm::Resume => Command::Resume,
         Confirm::StrategyDelete { id, .. } => Command::StrategyDelete(id),
+        Confirm::StrategyStart { id, .. } => Command::StrategyStart(id),
     })
 }

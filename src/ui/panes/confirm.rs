@@ -51,6 +51,19 @@ pub fn render(frame: &mut Frame, screen: Rect, ui: &UiState, view: &View) {
                 "stays halted across restarts until resumed (R).".into(),
             ],
         ),
+        Confirm::StrategyStart { summary, .. } => (
+            " Start strategy ",
+            if view.mode == Some(crate::config::Mode::Live) {
+                t.error()
+            } else {
+                t.warn()
+            },
+            vec![
+                format!("Start {} on {badge} ({venue})?", sanitize(summary)),
+                "It places and cancels orders by itself until stopped (Enter) or halted (K)."
+                    .into(),
+            ],
+        ),
         Confirm::StrategyDelete { summary, .. } => (
             " Delete strategy ",
             t.warn(),
