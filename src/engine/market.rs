@@ -389,30 +389,40 @@ impl Engine {
                 }
             }
             StreamEvent::BookTicker(b) if &b.symbol == sym => {
-                let ev = crate::strategy::MarketEvent::BookTicker {
-                    bid: b.bid.to_decimal(),
-                    bid_qty: b.bid_qty.to_decimal(),
-                    ask: b.ask.to_decimal(),
-                    ask_qty: b.ask_qty.to_decimal(),
-                };
+                // Strategy events are built only when an instance runs:
+                // these are the hottest streams.
+                let ev = self
+                    .strategies
+                    .any_running()
+                    .then(|| strat::ticker_event(&b));
                 self.market.on_book_ticker(b);
-                self.strat_market(ev, None);
+                if let Some(ev) = ev {
+                    self.strat_market(ev, None);
+                }
             }
             StreamEvent::Trade(t) if &t.symbol == sym => {
                 latency(t.event_time);
                 if let Some(tr) = self.trading.as_mut() {
                     tr.on_trade(&t, &self.market, recv_ms);
                 }
-                self.market.on_trade(t.clone());
-                self.strat_market(crate::strategy::MarketEvent::Trade(t), None);
-                self.strat_after_trading();
+                let ev = self
+                    .strategies
+                    .any_running()
+                    .then(|| crate::strategy::MarketEvent::Trade(t.clone()));
+                self.market.on_trade(t);
+                // Paper fills it causes come back through the venue inbox.
+                if let Some(ev) = ev {
+                    self.strat_market(ev, None);
+                }
             }
             StreamEvent::Kline {
                 symbol,
                 interval,
                 kline,
             } if &symbol == sym => {
-                self.strat_kline(interval, &kline);
+                if self.strategies.any_running() {
+                    self.strat_market(strat::kline_event(&kline), Some(interval));
+                }
                 self.market.on_kline(interval, kline);
             }
             StreamEvent::Ticker(t) if &t.symbol == sym => {

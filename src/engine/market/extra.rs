@@ -133,12 +133,7 @@ impl Engine {
                 DiffOutcome::Ignored => None,
             },
             StreamEvent::BookTicker(b) => {
-                let ev = MarketEvent::BookTicker {
-                    bid: b.bid.to_decimal(),
-                    bid_qty: b.bid_qty.to_decimal(),
-                    ask: b.ask.to_decimal(),
-                    ask_qty: b.ask_qty.to_decimal(),
-                };
+                let ev = super::strat::ticker_event(&b);
                 m.on_book_ticker(b);
                 Some((ev, None))
             }
@@ -152,11 +147,7 @@ impl Engine {
             StreamEvent::Kline {
                 interval, kline, ..
             } => {
-                let ev = if kline.closed {
-                    MarketEvent::KlineClosed(kline.clone())
-                } else {
-                    MarketEvent::KlineOpen(kline.clone())
-                };
+                let ev = super::strat::kline_event(&kline);
                 m.on_kline(interval, kline);
                 Some((ev, Some(interval)))
             }
@@ -165,7 +156,6 @@ impl Engine {
         if let Some((ev, interval)) = ev {
             self.strat_market_of(&symbol, ev, interval);
         }
-        self.strat_after_trading();
     }
 }
 

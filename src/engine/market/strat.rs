@@ -15,6 +15,25 @@ use crate::strategy::MarketEvent;
 /// Depth levels per side shown to strategies.
 pub(super) const DEPTH_LEVELS: usize = 20;
 
+/// A book ticker as strategies see it.
+pub(super) fn ticker_event(b: &crate::domain::BookTicker) -> MarketEvent {
+    MarketEvent::BookTicker {
+        bid: b.bid.to_decimal(),
+        bid_qty: b.bid_qty.to_decimal(),
+        ask: b.ask.to_decimal(),
+        ask_qty: b.ask_qty.to_decimal(),
+    }
+}
+
+/// A kline as strategies see it: closed (final) or still forming.
+pub(super) fn kline_event(k: &Kline) -> MarketEvent {
+    if k.closed {
+        MarketEvent::KlineClosed(k.clone())
+    } else {
+        MarketEvent::KlineOpen(k.clone())
+    }
+}
+
 impl Engine {
     /// A market event of the symbol on screen.
     pub(super) fn strat_market(&mut self, ev: MarketEvent, interval: Option<Interval>) {
@@ -68,15 +87,6 @@ impl Engine {
         self.strat_market(ev, None);
     }
 
-    pub(super) fn strat_kline(&mut self, interval: Interval, k: &Kline) {
-        let ev = if k.closed {
-            MarketEvent::KlineClosed(k.clone())
-        } else {
-            MarketEvent::KlineOpen(k.clone())
-        };
-        self.strat_market(ev, Some(interval));
-    }
-
     /// After anything the trading side did: order events to their
     /// instances, a halt stops them all, instances waiting to resume start.
     pub(super) fn strat_after_trading(&mut self) {
@@ -106,7 +116,9 @@ impl Engine {
                 super::Reply::StrategyHistory(id, rest.klines(&sym, iv, n).await)
             });
         }
-        self.sync_extras();
+        if self.strategies.take_running_changed() {
+            self.sync_extras();
+        }
     }
 
     pub(super) fn strat_command(&mut self, c: Command) {
@@ -142,6 +154,7 @@ impl Engine {
             if self.ws_cmd.try_send(WsCommand::SetStreams(want)).is_err() {
                 tracing::warn!("stream change not sent; retried on the next event");
                 self.streams.clear();
+                self.strategies.mark_running_changed();
             }
         }
     }

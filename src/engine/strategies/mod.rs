@@ -77,6 +77,8 @@ pub struct Host {
     panicked: Vec<(u64, String)>,
     /// Instances started since the engine last asked, for their history.
     started: Vec<(u64, String, Interval)>,
+    /// The set of running instances changed (streams may need to change).
+    running_changed: bool,
 }
 
 /// What a strategy command did, for the notice line.
@@ -91,7 +93,19 @@ impl Host {
             pending: Vec::new(),
             panicked: Vec::new(),
             started: Vec::new(),
+            running_changed: false,
         }
+    }
+
+    /// True once after the set of running instances changed: only then do
+    /// the streams and extra markets need another look.
+    pub fn take_running_changed(&mut self) -> bool {
+        std::mem::take(&mut self.running_changed)
+    }
+
+    /// Asks for another look at streams (a stream change could not be sent).
+    pub fn mark_running_changed(&mut self) {
+        self.running_changed = true;
     }
 
     /// `(id, symbol, interval)` of the instances started since the last
@@ -294,6 +308,7 @@ impl Host {
         }
         h.inst = Some(inst);
         h.status = StrategyStatus::Running;
+        self.running_changed = true;
         h.rec.note = None;
         h.refusals = 0;
         h.deferred.clear();
@@ -319,6 +334,7 @@ impl Host {
             return Ok(format!("strategy #{id} is not running"));
         }
         h.status = StrategyStatus::Stopped;
+        self.running_changed = true;
         h.rec.note = Some(why.to_string());
         h.deferred.clear();
         self.wind_down(id, t, mk, now);
@@ -351,6 +367,7 @@ impl Host {
                 now,
             );
             h.status = StrategyStatus::Error(why.clone());
+            self.running_changed = true;
             h.rec.note = Some(why);
         }
         self.wind_down(id, t, mk, now);
