@@ -20,6 +20,26 @@ fn engine_on(sim: &SimHandle, dir: &std::path::Path) -> EngineHandle {
     trading_engine_on(sim, dir, Some((KEY, SECRET)))
 }
 
+/// Creates an instance and starts it at once.
+async fn create_started(
+    e: &EngineHandle,
+    name: &str,
+    symbol: &str,
+    interval: Option<tradeterm::domain::Interval>,
+    params: &str,
+) {
+    e.commands
+        .send(Command::StrategyCreate {
+            name: name.into(),
+            symbol: symbol.into(),
+            interval,
+            params: params.into(),
+            start: true,
+        })
+        .await
+        .unwrap();
+}
+
 fn open_at_sim(sim: &SimHandle, prefix: &str, symbol: &str) -> usize {
     sim.trading()
         .orders()
@@ -52,31 +72,13 @@ async fn instances_on_two_symbols_run_at_once_and_stop_independently() {
     let e = engine_on(&sim, dir.path());
     trading_ready(&e).await;
     // A bad parameter: refused with the reason, nothing created.
-    e.commands
-        .send(Command::StrategyCreate {
-            name: "grid".into(),
-            symbol: "ETHUSDT".into(),
-            interval: None,
-            params: "levels=1".into(),
-            start: true,
-        })
-        .await
-        .unwrap();
+    create_started(&e, "grid", "ETHUSDT", None, "levels=1").await;
     let v = wait_view(&e, "the refusal", |v| last_notice(v).contains("REFUSED")).await;
     assert!(last_notice(&v).contains("levels"), "{}", last_notice(&v));
     assert!(v.strategies.is_empty());
     // GRID on ETHUSDT (not on screen) and on BTCUSDT (on screen).
     for sym in ["ETHUSDT", "BTCUSDT"] {
-        e.commands
-            .send(Command::StrategyCreate {
-                name: "grid".into(),
-                symbol: sym.into(),
-                interval: None,
-                params: "levels=6 order_quote=50".into(),
-                start: true,
-            })
-            .await
-            .unwrap();
+        create_started(&e, "grid", sym, None, "levels=6 order_quote=50").await;
     }
     wait_view(&e, "both grids resting", |_| {
         open_at_sim(&sim, "tt-s1-", "ETHUSDT") >= 4 && open_at_sim(&sim, "tt-s2-", "BTCUSDT") >= 4
@@ -132,16 +134,14 @@ async fn a_new_swing_instance_is_warmed_up_on_kline_history() {
     let sim = start_sim(1.0, "").await;
     let e = engine_on(&sim, dir.path());
     trading_ready(&e).await;
-    e.commands
-        .send(Command::StrategyCreate {
-            name: "swing".into(),
-            symbol: "BTCUSDT".into(),
-            interval: Some(tradeterm::domain::Interval::H1),
-            params: String::new(),
-            start: true,
-        })
-        .await
-        .unwrap();
+    create_started(
+        &e,
+        "swing",
+        "BTCUSDT",
+        Some(tradeterm::domain::Interval::H1),
+        "",
+    )
+    .await;
     // Hourly klines: without history the slow EMA would need 26 hours.
     let v = wait_view(&e, "indicators ready from history", |v| {
         v.strategies.iter().any(|r| {

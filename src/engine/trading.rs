@@ -55,7 +55,6 @@ pub struct Trading {
     halted: Option<HaltInfo>,
     reconciled: bool,
     read_only: bool,
-    notice: Option<Notice>,
     notices: VecDeque<Notice>,
     seq: u64,
     maker_fee: Decimal,
@@ -121,7 +120,6 @@ impl Trading {
             halted,
             reconciled: false,
             read_only,
-            notice: None,
             notices: VecDeque::new(),
             seq: 0,
             maker_fee: fees.0,
@@ -152,9 +150,8 @@ impl Trading {
             text,
             time_ms: now,
         };
-        self.notices.push_front(n.clone());
+        self.notices.push_front(n);
         self.notices.truncate(NOTICES_KEPT);
-        self.notice = Some(n);
     }
 
     /// A notice from another part of the engine (the strategy host).

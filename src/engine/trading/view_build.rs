@@ -86,7 +86,7 @@ impl Trading {
             filters: info.map(|i| SymbolFilters::from_json(&i.filters)),
             base_asset: info.map(|i| i.base.clone()).unwrap_or_default(),
             quote_asset: quote,
-            notice: self.notice.clone(),
+            notice: self.notices.front().cloned(),
             notices: self.notices.iter().cloned().collect(),
         }
     }
